@@ -93,3 +93,23 @@ export interface SongFailure {
   error: string;
   code: string;
 }
+
+/** Which execution provider runs the graphs, and why the others did not. */
+export interface ProviderReport {
+  requested: ProviderChoice;
+  active: ExecutionProvider;
+  attempts: { provider: ExecutionProvider; ok: boolean; error?: string }[];
+}
+
+export interface ScoreProgress {
+  /** 0..1 over the whole song. */
+  fraction: number;
+  stage: 'decode' | 'sources' | 'head' | 'segments' | 'store';
+}
+
+export interface ScoreRequest {
+  /** Score again even when the store holds a result for this content and model. */
+  force?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (progress: ScoreProgress) => void;
+}
