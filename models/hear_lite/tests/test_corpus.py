@@ -1,0 +1,64 @@
+"""The corpus rules (music selection, package split) and one package built end to end from a local .deb."""
+import json
+import subprocess
+from pathlib import Path
+
+import numpy as np
+
+from hear_lite import corpus
+from hear_lite.audio import read_wav
+
+
+def test_music_selection_rule():
+    assert corpus.is_music("usr/share/games/x/music/theme.ogg", 20.0)
+    assert not corpus.is_music("usr/share/games/x/music/jingle.ogg", 5.0)
+    assert corpus.is_music("usr/share/games/x/data/level1.ogg", 41.0)
+    assert not corpus.is_music("usr/share/games/x/data/level1.ogg", 39.0)
+    assert not corpus.is_music("usr/share/games/x/sfx/explosion_long.ogg", 60.0)
+    assert corpus.is_music("usr/share/games/x/pak0.pk3!music/track1.ogg", 30.0)
+
+
+def test_split_is_by_whole_packages_near_the_share():
+    durations = {f"pkg{i}": 1000.0 + 100 * i for i in range(20)}
+    validation = corpus.split_packages(durations)
+    share = sum(durations[p] for p in validation) / sum(durations.values())
+    assert 0.2 <= share <= 0.3
+    assert validation == corpus.split_packages(dict(reversed(list(durations.items())))), "order-independent"
+
+
+def _sine_ogg(path: Path, seconds: float, freq: float) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", f"sine=frequency={freq}:duration={seconds}",
+                    "-ar", "44100", "-ac", "2", "-c:a", "libvorbis", str(path)], check=True)
+
+
+def test_build_package_from_a_local_deb(tmp_path):
+    pkg = "testmusic-data"
+    tree = tmp_path / "tree"
+    (tree / "DEBIAN").mkdir(parents=True)
+    (tree / "DEBIAN/control").write_text(
+        f"Package: {pkg}\nVersion: 1.0\nArchitecture: all\nMaintainer: t <t@t>\nDescription: test\n")
+    (tree / f"usr/share/doc/{pkg}").mkdir(parents=True)
+    (tree / f"usr/share/doc/{pkg}/copyright").write_text("License: CC-BY-SA-3.0\n")
+    game = tree / "usr/share/games/test"
+    _sine_ogg(game / "music/theme.ogg", 16.0, 440.0)
+    _sine_ogg(game / "music/jingle.ogg", 3.0, 550.0)
+    _sine_ogg(game / "sfx/engine_loop.ogg", 45.0, 100.0)
+    _sine_ogg(game / "levels/long_piece.ogg", 41.0, 330.0)
+    work = tmp_path / "work"
+    (work / "debs").mkdir(parents=True)
+    subprocess.run(["dpkg-deb", "-Zgzip", "--build", str(tree), str(work / "debs" / f"{pkg}_1.0_all.deb")],
+                   check=True, capture_output=True)
+    tracks = corpus.build_package(work, pkg, set())
+    assert sorted(Path(t.source).name for t in tracks) == ["long_piece.ogg", "theme.ogg"]
+    for t in tracks:
+        audio, rate = read_wav(work / t.wav)
+        assert rate == 24000 and t.duration == round(len(audio) / 24000, 3)
+        assert (work / t.licence).read_text().startswith("License:")
+        assert t.track_id.startswith(f"{pkg}/")
+    theme = next(t for t in tracks if t.source.endswith("theme.ogg"))
+    audio, _ = read_wav(work / theme.wav)
+    spectrum = np.abs(np.fft.rfft(audio[24000:48000]))
+    assert np.argmax(spectrum) == 440  # 1 Hz bins over one second: the tone survived decoding and resampling
+    assert json.loads((work / "packages" / f"{pkg}.json").read_text())[0]["package"] == pkg
+    assert not list((work / "debs").glob("*.deb")), "the .deb is removed once recorded"
