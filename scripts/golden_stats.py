@@ -18,6 +18,10 @@ the TypeScript code is checked against a reference, not against itself:
 - mannwhitney.json: scipy.stats.mannwhitneyu(x, y), two-sided, method="auto"
   (exact when a sample has at most 8 values and there are no ties, else the
   normal approximation with tie and continuity correction).
+- eval/: a SongEval-style metadata.jsonl (4 raters a song, a "system"
+  field), the `hear score --json` results for those songs, and the metrics
+  `hear eval` must print (utterance level, and system level over per-system
+  mean scores), computed with scipy.
 - holm.json: Holm's step-down adjusted p-values from the definition
   (scipy 1.10 has no Holm function).
 
@@ -185,6 +189,60 @@ def holms():
     return [{'p': c, 'adjusted': holm(c)} for c in cases]
 
 
+DIMENSIONS = ['Coherence', 'Musicality', 'Memorability', 'Clarity', 'Naturalness']
+THRESHOLDS = {'Coherence': 4.0, 'Musicality': 4.0, 'Memorability': 3.75, 'Clarity': 3.75, 'Naturalness': 4.0}
+
+
+def metric_row(pred, truth, threshold):
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        return {'lcc': official(stats.pearsonr(pred, truth)[0]), 'srcc': official(stats.spearmanr(pred, truth)[0]),
+                'ktau': official(stats.kendalltau(pred, truth)[0]), 'tta': tta(pred, truth, threshold)}
+
+
+def metric_table(pred, truth):
+    rows = {d: metric_row(pred[:, j], truth[:, j], THRESHOLDS[d]) for j, d in enumerate(DIMENSIONS)}
+    mean = {m: float(np.mean([rows[d][m] for d in DIMENSIONS])) for m in ('lcc', 'srcc', 'ktau', 'tta')}
+    return {'n': int(len(truth)), 'dimensions': rows, 'mean': mean}
+
+
+def evaluation(rng):
+    """A small SongEval-like evaluation: 48 songs from 6 systems, 4 raters each."""
+    out = os.path.join(OUT, 'eval')
+    os.makedirs(out, exist_ok=True)
+    n = 48
+    systems = np.repeat([f'sys{k}' for k in range(6)], n // 6)
+    quality = rng.normal(3.6, 0.5, n) + np.repeat(rng.normal(0, 0.3, 6), n // 6)
+    ratings = np.clip(np.round((quality[:, None, None] + rng.normal(0, 0.4, (n, 4, 5))) * 2) / 2, 1, 5)
+    truth = ratings.mean(axis=1)
+    pred = np.clip(truth + rng.normal(0, 0.35, (n, 5)), 1, 5)
+    with open(os.path.join(out, 'metadata.jsonl'), 'w') as f:
+        for i in range(n):
+            annotation = [dict(annotator=f'a{r:02d}', **{d: float(ratings[i, r, j]) for j, d in enumerate(DIMENSIONS)})
+                          for r in range(4)]
+            f.write(json.dumps({'file_name': f'mp3/{i}.mp3', 'gender': 'female' if i % 2 else 'male',
+                                'system': str(systems[i]), 'annotation': annotation}) + '\n')
+        # A labelled song with no prediction: reported, not fatal.
+        f.write(json.dumps({'file_name': 'mp3/999.mp3', 'system': 'sys0',
+                            'annotation': [{d: 3.0 for d in DIMENSIONS}]}) + '\n')
+    model = {'id': 'golden-eval', 'name': 'Golden eval predictions', 'version': '1', 'proxy': False}
+    results = [{'file': f'/songs/{systems[i]}/{i}.wav', 'labels': DIMENSIONS, 'thresholds': [THRESHOLDS[d] for d in DIMENSIONS],
+                'scores': pred[i].tolist(), 'model': model} for i in range(n)]
+    # A prediction for a song the labels do not name.
+    results.append({'file': '/songs/extra/1000.wav', 'labels': DIMENSIONS, 'scores': [3.0] * 5, 'model': model})
+    with open(os.path.join(out, 'predictions.json'), 'w') as f:
+        json.dump({'results': results, 'failures': []}, f, indent=1)
+    names = sorted(set(systems))
+    system_pred = np.array([pred[systems == s].mean(axis=0) for s in names])
+    system_truth = np.array([truth[systems == s].mean(axis=0) for s in names])
+    expected = {'matched': n, 'utterance': metric_table(pred, truth), 'system': metric_table(system_pred, system_truth),
+                'track1': metric_row(pred[:, 1], truth[:, 1], THRESHOLDS['Musicality'])}
+    with open(os.path.join(out, 'expected.json'), 'w') as f:
+        json.dump({'generator': 'scripts/golden_stats.py', 'scipy': scipy.__version__, **expected}, f, indent=1)
+        f.write('\n')
+    print('eval/: metadata.jsonl, predictions.json, expected.json')
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     files = {
@@ -199,6 +257,7 @@ def main():
                        'numpy': np.__version__, 'cases': cases}, f, indent=1)
             f.write('\n')
         print(f'{name}: {len(cases)} cases')
+    evaluation(np.random.default_rng(20260104))
 
 
 if __name__ == '__main__':
