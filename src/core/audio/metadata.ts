@@ -1,0 +1,92 @@
+// What a file's container says about itself (duration, codec, rate, channels, bitrate, tags), read by
+// music-metadata without decoding any audio. It is ESM-only, hence the dynamic import (works under tsx
+// and in the esbuild bundle alike).
+
+import { stat } from 'node:fs/promises';
+import type { IAudioMetadata } from 'music-metadata' with { 'resolution-mode': 'import' };
+import { HearError, asHearError } from '../errors';
+import type { AudioInfo } from '../types';
+
+export interface ContainerFacts {
+  /** Seconds the container declares (not necessarily what decodes). */
+  durationSeconds?: number;
+  /** Lower-case "container/codec", e.g. "mpeg/mpeg 1 layer 3". */
+  format?: string;
+  sampleRate?: number;
+  channels?: number;
+  bitrate?: number;
+  bitsPerSample?: number;
+  tags: Record<string, string>;
+}
+
+function tagsOf(common: IAudioMetadata['common']): Record<string, string> {
+  const tags: Record<string, string> = {};
+  const put = (key: string, value: string | number | undefined) => {
+    const text = value === undefined ? '' : String(value).trim();
+    if (text) tags[key] = text;
+  };
+  put('title', common.title);
+  put('artist', common.artist);
+  put('album', common.album);
+  put('genre', common.genre?.join(', '));
+  put('year', common.year);
+  put('comment', common.comment?.map((c) => c.text ?? '').filter(Boolean).join(' / '));
+  return tags;
+}
+
+/** Container facts; throws whatever music-metadata throws (callers decide how much it matters). */
+export async function readContainerFacts(file: string): Promise<ContainerFacts> {
+  const { parseFile } = await import('music-metadata');
+  const { format, common } = await parseFile(file, { duration: false, skipCovers: true });
+  const lower = (s: string | undefined) => s?.toLowerCase();
+  const formatName = [lower(format.container), lower(format.codec)].filter(Boolean).join('/');
+  return {
+    durationSeconds: format.duration,
+    format: formatName || undefined,
+    sampleRate: format.sampleRate,
+    channels: format.numberOfChannels,
+    bitrate: format.bitrate === undefined ? undefined : Math.round(format.bitrate),
+    bitsPerSample: format.bitsPerSample,
+    tags: tagsOf(common),
+  };
+}
+
+/** Refuse what is not a non-empty regular file, with the cause named. */
+export async function checkRegularFile(file: string): Promise<number> {
+  const info = await stat(file).catch((err: unknown) => {
+    throw asHearError(err, file);
+  });
+  if (info.isDirectory()) throw new HearError('NOT_A_FILE', 'is a directory, not an audio file', file);
+  if (!info.isFile()) throw new HearError('NOT_A_FILE', 'is not a regular file', file);
+  if (info.size === 0) throw new HearError('EMPTY', 'file is empty (0 bytes)', file);
+  return info.size;
+}
+
+/**
+ * Metadata only, cheap (no decoding): durationSeconds is what the container declares, which for MP3
+ * includes the encoder delay; loadAudio's info has the decoded duration.
+ */
+export async function readAudioInfo(file: string): Promise<AudioInfo> {
+  await checkRegularFile(file);
+  let facts: ContainerFacts;
+  try {
+    facts = await readContainerFacts(file);
+  } catch (err) {
+    const cause = err instanceof Error ? err.message : String(err);
+    const code = (err as NodeJS.ErrnoException).code ? asHearError(err, file).code : 'UNSUPPORTED_FORMAT';
+    throw new HearError(code, `cannot read its audio metadata: ${cause}`, file, { cause: err });
+  }
+  if (!facts.sampleRate || !facts.durationSeconds) {
+    throw new HearError('UNSUPPORTED_FORMAT', 'no audio stream found in its metadata', file);
+  }
+  return {
+    durationSeconds: facts.durationSeconds,
+    format: facts.format ?? 'unknown',
+    sampleRate: facts.sampleRate,
+    channels: facts.channels ?? 0,
+    bitrate: facts.bitrate,
+    bitsPerSample: facts.bitsPerSample,
+    tags: facts.tags,
+    decoder: 'metadata only (music-metadata)',
+  };
+}
