@@ -22,10 +22,14 @@ the TypeScript code is checked against a reference, not against itself:
   field), the `hear score --json` results for those songs, and the metrics
   `hear eval` must print (utterance level, and system level over per-system
   mean scores), computed with scipy.
+- compare.json: two runs A and B of 60 songs (five scores each), the numbers
+  `hear compare` must report per dimension and overall: means, paired
+  Wilcoxon (as above) with Holm across the five dimensions, win rate, top-tier
+  rates; and for unpaired halves, Mann-Whitney U.
 - holm.json: Holm's step-down adjusted p-values from the definition
   (scipy 1.10 has no Holm function).
 
-Run: /usr/bin/python3 scripts/golden_stats.py  (writes test/fixtures/golden/stats/)
+Run: /usr/bin/python3 scripts/golden_stats.py  (writes test/fixtures/stats/)
 """
 import json
 import math
@@ -36,7 +40,7 @@ import numpy as np
 import scipy
 from scipy import stats
 
-OUT = os.path.join(os.path.dirname(__file__), '..', 'test', 'fixtures', 'golden', 'stats')
+OUT = os.path.join(os.path.dirname(__file__), '..', 'test', 'fixtures', 'stats')
 
 
 def official(value):
@@ -243,6 +247,40 @@ def evaluation(rng):
     print('eval/: metadata.jsonl, predictions.json, expected.json')
 
 
+def comparison(rng):
+    n = 60
+    a = np.clip(rng.normal(3.6, 0.4, (n, 5)), 1, 5)
+    shift = np.array([0.25, 0.02, 0.0, -0.2, 0.05])  # B better on Coherence, worse on Clarity
+    b = np.clip(a + shift + rng.normal(0, 0.25, (n, 5)), 1, 5)
+    thresholds = np.array([THRESHOLDS[d] for d in DIMENSIONS])
+
+    def rows(xa, xb, paired):
+        out = []
+        for j in range(6):
+            ca = xa.mean(axis=1) if j == 5 else xa[:, j]
+            cb = xb.mean(axis=1) if j == 5 else xb[:, j]
+            top = (lambda x: np.all(x >= thresholds, axis=1)) if j == 5 else (lambda x: x[:, j] >= thresholds[j])
+            row = {'label': 'overall' if j == 5 else DIMENSIONS[j], 'meanA': float(ca.mean()), 'meanB': float(cb.mean()),
+                   'topTierRateA': float(np.mean(top(xa))), 'topTierRateB': float(np.mean(top(xb)))}
+            with warnings.catch_warnings():
+                warnings.simplefilter('ignore')
+                if paired:
+                    res = stats.wilcoxon(cb, ca, zero_method='wilcox', correction=False, method=wilcoxon_method(cb - ca))
+                    row['winRate'] = float(np.mean(cb > ca))
+                else:
+                    res = stats.mannwhitneyu(cb, ca, alternative='two-sided', method='auto')
+            row['pValue'] = float(res.pvalue)
+            out.append(row)
+        adjusted = holm([r['pValue'] for r in out[:5]])
+        for r, p in zip(out, adjusted + [out[5]['pValue']]):
+            r['pAdjusted'] = p
+        return out
+
+    return [{'a': a.tolist(), 'b': b.tolist(), 'paired': rows(a, b, True),
+             # Unpaired: A's first 30 songs against B's last 30 (no shared names).
+             'unpaired': rows(a[:30], b[30:], False)}]
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     files = {
@@ -250,6 +288,7 @@ def main():
         'wilcoxon.json': wilcoxons(np.random.default_rng(20260102)),
         'mannwhitney.json': mann_whitneys(np.random.default_rng(20260103)),
         'holm.json': holms(),
+        'compare.json': comparison(np.random.default_rng(20260105)),
     }
     for name, cases in files.items():
         with open(os.path.join(OUT, name), 'w') as f:

@@ -8,7 +8,7 @@ import { pairedMeanDifferenceCI, quantile, unpairedMeanDifferenceCI } from '../.
 import { seededRandom } from '../../src/core/compare/random';
 import { holmAdjust, mannWhitneyU, wilcoxonSignedRank } from '../../src/core/compare/rankTests';
 
-const load = <T>(name: string) => (JSON.parse(readFileSync(join(__dirname, '../fixtures/golden/stats', name), 'utf8')) as { cases: T[] }).cases;
+const load = <T>(name: string) => (JSON.parse(readFileSync(join(__dirname, '../fixtures/stats', name), 'utf8')) as { cases: T[] }).cases;
 
 function closeRel(actual: number, expected: number, rel: number, what: string): void {
   assert.ok(Math.abs(actual - expected) <= rel * Math.abs(expected) + 1e-300, `${what}: ${actual} vs ${expected}`);

@@ -1,5 +1,5 @@
 // Reading labels and `hear score` results, matching them, and the whole
-// evaluation against the scipy golden in test/fixtures/golden/stats/eval.
+// evaluation against the scipy golden in test/fixtures/stats/eval.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,7 @@ import {
 } from '../../src/core/labels';
 import { evaluate, type MetricValues } from '../../src/core/metrics';
 
-const EVAL = join(__dirname, '../fixtures/golden/stats/eval');
+const EVAL = join(__dirname, '../fixtures/stats/eval');
 const expected = JSON.parse(readFileSync(join(EVAL, 'expected.json'), 'utf8'));
 const scratch = mkdtempSync(join(tmpdir(), 'hear-labels-'));
 

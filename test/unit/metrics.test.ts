@@ -16,7 +16,7 @@ interface CorrelationCase {
   tta: Record<string, number>;
 }
 
-const golden = JSON.parse(readFileSync(join(__dirname, '../fixtures/golden/stats/correlation.json'), 'utf8')) as { cases: CorrelationCase[] };
+const golden = JSON.parse(readFileSync(join(__dirname, '../fixtures/stats/correlation.json'), 'utf8')) as { cases: CorrelationCase[] };
 
 function close(actual: number, expected: number, tol: number, what: string): void {
   assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} vs ${expected}`);
