@@ -25,13 +25,17 @@ def rms_db(x: np.ndarray) -> float:
     return 10 * np.log10(np.mean(np.square(x, dtype=np.float64)))
 
 
-def synthetic_song(seconds: float = 8.0, sr: int = RATE, seed: int = 0) -> np.ndarray:
-    """A little I-V-vi-IV piece: harmonic chords, a bass line and a kick on every beat at 120 bpm."""
+def synthetic_song(seconds: float = 8.0, sr: int = RATE, seed: int = 0, modulate: bool = False) -> np.ndarray:
+    """A little I-V-vi-IV piece: harmonic chords, a bass line and a kick on every beat at 120 bpm.
+
+    The 8 s progression repeats; with `modulate` each pass is 3 semitones higher, so no bar repeats."""
     rng = np.random.default_rng(seed)
     t = np.arange(int(seconds * sr)) / sr
     roots = [261.63, 392.00, 440.00, 349.23]  # C G A F
     out = np.zeros_like(t)
     for i, root in enumerate(roots * int(np.ceil(seconds / 8))):
+        if modulate:
+            root *= 2 ** (3 * (i // 4) / 12)
         span = (t >= 2 * i) & (t < 2 * i + 2)
         for ratio in (1.0, 1.26, 1.5):
             for h in range(1, 5):
