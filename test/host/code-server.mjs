@@ -1,0 +1,150 @@
+// Starts code-server (a real VS Code 1.100 server with a Node extension host) and
+// drives its workbench in headless Chromium, the way @vscode/test-web drives a
+// browser workbench: the extension under test and its mocha runner travel in the
+// URL payload, and the workbench calls window.codeAutomationExit(code) when the
+// runner finishes.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdirSync, writeFileSync, existsSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const root = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
+const codeServer = join(root, '.vscode-test/code-server/node_modules/.bin/code-server');
+const chromiumPath = process.env.HEAR_CHROMIUM ?? '/usr/bin/chromium';
+
+const CHROMIUM_FLAGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHttp(url, server, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`code-server exited with ${server.exitCode}`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`code-server did not answer ${url} within ${timeoutMs} ms`);
+}
+
+/**
+ * One host session: a code-server process with its own user data, and a browser
+ * page on the workbench. `trusted: false` keeps Workspace Trust on, so the folder
+ * opens in Restricted Mode.
+ */
+export async function startSession({ scratch, workspace, env, trusted = true, userSettings = {}, log }) {
+  if (!existsSync(codeServer)) {
+    throw new Error(`code-server is not installed: run test/host/install.sh (expected ${codeServer})`);
+  }
+  const userData = join(scratch, 'user-data');
+  mkdirSync(join(userData, 'User'), { recursive: true });
+  writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify({
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.enableExperiments': false,
+    'telemetry.telemetryLevel': 'off',
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'update.mode': 'none',
+    'security.workspace.trust.startupPrompt': 'never',
+    'security.workspace.trust.banner': 'never',
+    ...userSettings,
+  }, null, 2));
+  for (const d of ['tmp', 'config', 'data', 'extensions']) mkdirSync(join(scratch, d), { recursive: true });
+
+  const port = await freePort();
+  const args = [
+    '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
+    '--disable-getting-started-override', '--user-data-dir', userData,
+    '--extensions-dir', join(scratch, 'extensions'),
+  ];
+  if (trusted) args.push('--disable-workspace-trust');
+  const out = openSync(log, 'a');
+  // setsid: code-server forks a file watcher that outlives a plain kill; a group kill ends all.
+  const server = spawn('setsid', [codeServer, ...args], {
+    cwd: root,
+    stdio: ['ignore', out, out],
+    env: {
+      ...process.env,
+      ...env,
+      TMPDIR: join(scratch, 'tmp'),
+      XDG_CONFIG_HOME: join(scratch, 'config'),
+      XDG_DATA_HOME: join(scratch, 'data'),
+    },
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const stop = () => {
+    try {
+      process.kill(-server.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  let browser;
+  try {
+    await waitForHttp(`${base}/healthz`, server, 60_000);
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: [...CHROMIUM_FLAGS, `--user-data-dir=${join(scratch, 'chromium')}`],
+    });
+  } catch (err) {
+    stop();
+    throw err;
+  }
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
+  const payload = JSON.stringify([
+    ['extensionDevelopmentPath', remote(root)],
+    ['extensionTestsPath', remote(join(root, 'out/test/host/index.js'))],
+  ]);
+  const url = `${base}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`;
+
+  let onExit;
+  await page.exposeFunction('codeAutomationExit', (code) => onExit?.(code));
+  page.on('console', (msg) => {
+    const text = msg.text();
+    // The extension host forwards its console to the page; keep the test runner's lines.
+    if (text.includes('[hear-host]')) console.log(text.replace(/^.*\[hear-host\] ?/, '  '));
+  });
+
+  return {
+    page,
+    /** Loads (or reloads) the workbench and resolves with the runner's exit code. */
+    async run(timeoutMs, reload = false) {
+      const exited = new Promise((resolve) => (onExit = resolve));
+      if (reload) await page.reload();
+      else await page.goto(url);
+      let timer;
+      const timeout = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`the test run did not finish within ${timeoutMs} ms`)), timeoutMs);
+      });
+      try {
+        return await Promise.race([exited, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    async close() {
+      await browser.close().catch(() => undefined);
+      stop();
+    },
+  };
+}

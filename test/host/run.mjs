@@ -1,0 +1,147 @@
+#!/usr/bin/env node
+// Runs the extension's mocha suites inside a real VS Code extension host
+// (code-server + headless Chromium). Usage:
+//   node test/host/run.mjs [test|screenshots|bench] [--keep]
+// test: the main suite, then a window reload and the reload suite, then a
+// second session on an untrusted workspace. screenshots: writes docs/images/.
+// bench: prints the host-side benchmark figures as JSON.
+// The suites reach the browser side (webview DOM, screenshots) through request
+// files in $HEAR_HOST_IPC that this script answers (see suite/harness.ts).
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync, renameSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSession, root } from './code-server.mjs';
+import { makeWorkspace } from './workspace.mjs';
+
+const mode = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'test';
+const keep = process.argv.includes('--keep');
+if (!['test', 'screenshots', 'bench'].includes(mode)) {
+  console.error(`unknown mode ${mode}: use test, screenshots or bench`);
+  process.exit(2);
+}
+if (!existsSync(join(root, 'out/test/host/index.js')) || !existsSync(join(root, 'dist/extension.js'))) {
+  console.error('build first: npm run build');
+  process.exit(2);
+}
+
+const work = mkdtempSync(join(tmpdir(), 'hear-host-'));
+const results = {};
+
+/** Answers the suite's requests until stopped. */
+function serveRequests(ipc, page) {
+  let stopped = false;
+  const handle = async (req) => {
+    switch (req.type) {
+      case 'webview': {
+        // Webviews are nested iframes; find the one that holds the root element.
+        for (const frame of page.frames()) {
+          const el = await frame.$(req.root).catch(() => null);
+          if (!el) continue;
+          if (req.click) await frame.click(req.click);
+          const found = {};
+          for (const [name, selector] of Object.entries(req.queries ?? {})) {
+            found[name] = await frame.$$eval(selector, (els) => ({
+              count: els.length,
+              texts: els.slice(0, 20).map((e) => (e.textContent ?? '').trim()),
+            }));
+          }
+          if (req.evaluate) found.evaluate = await frame.evaluate(req.evaluate);
+          return { found: true, results: found };
+        }
+        return { found: false, results: {} };
+      }
+      case 'screenshot': {
+        const dir = join(root, 'docs/images');
+        mkdirSync(dir, { recursive: true });
+        const file = join(dir, `${req.name}.png`);
+        await page.screenshot({ path: file });
+        return { file };
+      }
+      case 'result':
+        results[req.name] = req.data;
+        return {};
+      default:
+        throw new Error(`unknown request ${req.type}`);
+    }
+  };
+  const loop = async () => {
+    while (!stopped) {
+      for (const f of readdirSync(ipc).filter((n) => /^req-.*\.json$/.test(n)).sort()) {
+        const id = f.slice(4, -5);
+        const path = join(ipc, f);
+        let res;
+        try {
+          res = { ok: true, value: await handle(JSON.parse(readFileSync(path, 'utf8'))) };
+        } catch (err) {
+          res = { ok: false, error: String(err?.message ?? err) };
+        }
+        rmSync(path, { force: true });
+        writeFileSync(join(ipc, `res-${id}.tmp`), JSON.stringify(res));
+        renameSync(join(ipc, `res-${id}.tmp`), join(ipc, `res-${id}.json`));
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const done = loop();
+  return async () => {
+    stopped = true;
+    await done;
+  };
+}
+
+async function session(name, { trusted = true, settings = {}, suites, timeoutMs = 150_000 }) {
+  const scratch = join(work, name);
+  const ws = join(scratch, 'workspace');
+  const ipc = join(scratch, 'ipc');
+  mkdirSync(ipc, { recursive: true });
+  const wsSettings = typeof settings === 'function' ? settings(ws) : settings;
+  makeWorkspace(ws, { settings: wsSettings });
+  console.log(`\n== ${name}: ${trusted ? 'trusted' : 'untrusted'} workspace ${ws}`);
+  const s = await startSession({
+    scratch,
+    workspace: ws,
+    trusted,
+    env: { HEAR_HOST_IPC: ipc, HEAR_HOST_WORKSPACE: ws },
+    log: join(scratch, 'code-server.log'),
+  });
+  const stopServing = serveRequests(ipc, s.page);
+  const codes = [];
+  try {
+    for (const [i, suite] of suites.entries()) {
+      writeFileSync(join(ipc, 'suite'), suite);
+      const started = Date.now();
+      const code = await s.run(timeoutMs, i > 0);
+      console.log(`== ${name}/${suite}: exit ${code} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      codes.push(code);
+      if (code !== 0) break;
+    }
+  } catch (err) {
+    console.error(`== ${name}: ${err.message} (server log: ${join(scratch, 'code-server.log')})`);
+    codes.push(1);
+  } finally {
+    await stopServing();
+    await s.close();
+  }
+  return codes.every((c) => c === 0) ? 0 : 1;
+}
+
+let code = 0;
+try {
+  if (mode === 'test') {
+    code ||= await session('trusted', { suites: ['main', 'reload'] });
+    code ||= await session('untrusted', {
+      trusted: false,
+      settings: (ws) => ({ 'hear.model': join(ws, 'models/tiny-hear') }),
+      suites: ['untrusted'],
+    });
+  } else if (mode === 'screenshots') {
+    code = await session('screenshots', { suites: ['screenshots'] });
+  } else {
+    code = await session('bench', { suites: ['bench'], timeoutMs: 300_000 });
+    console.log(JSON.stringify(results, null, 2));
+  }
+} finally {
+  if (keep || code !== 0) console.log(`scratch kept in ${work}`);
+  else rmSync(work, { recursive: true, force: true });
+}
+process.exit(code);
