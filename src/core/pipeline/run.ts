@@ -1,0 +1,152 @@
+// The HEAR pipeline on one song: waveform -> every source at every scale -> streams trimmed to
+// the shortest and concatenated on the feature axis -> head -> scores, then the head alone over
+// each segment's frames for the timeline. Pure apart from the GraphRunner it is given.
+import { HearError } from '../errors';
+import type { GraphRunner, TensorData } from '../runtime/sessions';
+import type { SegmentScore } from '../types';
+import type { FeatureMatrix } from './npy';
+import type { PipelinePlan } from './plan';
+import { scaleWindows, segmentFrames } from './windows';
+
+export type PipelineInput = { kind: 'waveform'; samples: Float32Array } | { kind: 'features'; features: FeatureMatrix };
+
+export interface PipelineResult {
+  scores: number[];
+  segments: SegmentScore[];
+  /** Frames of the concatenated feature matrix. */
+  frames: number;
+  durationSeconds: number;
+  timings: { sourcesMs: number; headMs: number; segmentsMs: number };
+}
+
+export interface PipelineHooks {
+  /** Checked between graph runs; true stops the song with HearError('CANCELLED'). */
+  isCancelled?: () => boolean;
+  /** 0..1 over the pipeline. */
+  onProgress?: (fraction: number, stage: 'sources' | 'head' | 'segments') => void;
+}
+
+/** One stream's features: per-window outputs in time order, each row-major [frames, dim]. */
+interface StreamFeatures {
+  name: string;
+  dim: number;
+  chunks: Float32Array[];
+  frames: number;
+}
+
+export async function runPipeline(plan: PipelinePlan, input: PipelineInput, runner: GraphRunner, file: string, hooks: PipelineHooks = {}): Promise<PipelineResult> {
+  const checkCancelled = (): void => {
+    if (hooks.isCancelled?.()) throw new HearError('CANCELLED', 'scoring was cancelled', file);
+  };
+  const t0 = performance.now();
+  let features: FeatureMatrix;
+  let durationSeconds: number;
+  if (input.kind === 'waveform') {
+    durationSeconds = input.samples.length / plan.sampleRate;
+    features = await sourceFeatures(plan, input.samples, runner, file, checkCancelled, hooks.onProgress);
+  } else {
+    features = input.features;
+    if (features.dim !== plan.head.inputDim) {
+      throw new HearError('BAD_FEATURES', `features have ${features.dim} values per frame, the head takes ${plan.head.inputDim}`, file);
+    }
+    durationSeconds = features.frames / plan.frameRate;
+  }
+  if (features.frames < plan.minFrames) {
+    throw new HearError(
+      'TOO_SHORT',
+      `too short to score: ${features.frames} feature frames (${durationSeconds.toFixed(3)} s), the model needs at least ${plan.minFrames} (${(plan.minFrames / plan.frameRate).toFixed(3)} s)`,
+      file,
+    );
+  }
+  const t1 = performance.now();
+  hooks.onProgress?.(0.8, 'head');
+  checkCancelled();
+  const scores = await runHead(plan, features, 0, features.frames, runner, file);
+  const t2 = performance.now();
+
+  const spans = segmentFrames(durationSeconds, features.frames, plan.frameRate, plan.segments, plan.minFrames);
+  const segments: SegmentScore[] = [];
+  for (const [k, s] of spans.entries()) {
+    checkCancelled();
+    hooks.onProgress?.(0.9 + (0.1 * k) / spans.length, 'segments');
+    segments.push({ index: s.index, start: s.start, end: s.end, scores: await runHead(plan, features, s.frames.start, s.frames.end, runner, file) });
+  }
+  const t3 = performance.now();
+  return { scores, segments, frames: features.frames, durationSeconds, timings: { sourcesMs: t1 - t0, headMs: t2 - t1, segmentsMs: t3 - t2 } };
+}
+
+/** Run every stream and build the one [T, D] matrix; windows are views, chunks copied once into it. */
+async function sourceFeatures(
+  plan: PipelinePlan,
+  samples: Float32Array,
+  runner: GraphRunner,
+  file: string,
+  checkCancelled: () => void,
+  onProgress: PipelineHooks['onProgress'],
+): Promise<FeatureMatrix> {
+  const jobs = plan.streams.map((stream) => {
+    const source = plan.sources.find((s) => s.id === stream.source)!;
+    const scale = plan.scales.find((s) => s.id === stream.scale)!;
+    return { stream, source, windows: scaleWindows(samples.length, scale, plan.sampleRate) };
+  });
+  const totalRuns = jobs.reduce((n, j) => n + j.windows.length, 0);
+  let runs = 0;
+  const streams: StreamFeatures[] = [];
+  for (const { stream, source, windows } of jobs) {
+    const name = `${stream.source}@${stream.scale}`;
+    const out: StreamFeatures = { name, dim: source.dim, chunks: [], frames: 0 };
+    for (const w of windows) {
+      checkCancelled();
+      const waveform = samples.subarray(w.start, w.end);
+      const { features } = await runner.run(source.path, { waveform: { data: waveform, dims: [1, waveform.length] } }, ['features']);
+      const [batch, frames, dim] = features!.dims;
+      if (features!.dims.length !== 3 || batch !== 1 || dim !== source.dim) {
+        throw new HearError('BAD_BUNDLE', `source '${source.id}' returned features of shape [${features!.dims.join(', ')}], expected [1, frames, ${source.dim}]`, source.path);
+      }
+      out.chunks.push(features!.data);
+      out.frames += frames!;
+      onProgress?.((0.8 * ++runs) / totalRuns, 'sources');
+    }
+    streams.push(out);
+  }
+  return concatenateStreams(streams, plan.maxLengthMismatch, file);
+}
+
+/** Trim every stream to the shortest and lay them side by side; more than `maxMismatch` frames apart is an error. */
+function concatenateStreams(streams: StreamFeatures[], maxMismatch: number, file: string): FeatureMatrix {
+  const lengths = streams.map((s) => s.frames);
+  const frames = Math.min(...lengths);
+  if (Math.max(...lengths) - frames > maxMismatch) {
+    const detail = streams.map((s) => `${s.name}: ${s.frames}`).join(', ');
+    throw new HearError('LENGTH_MISMATCH', `feature streams differ by more than ${maxMismatch} frames (${detail})`, file);
+  }
+  const dim = streams.reduce((n, s) => n + s.dim, 0);
+  const data = new Float32Array(frames * dim);
+  let column = 0;
+  for (const s of streams) {
+    let t = 0;
+    for (const chunk of s.chunks) {
+      for (let r = 0; r * s.dim < chunk.length && t < frames; r++, t++) {
+        data.set(chunk.subarray(r * s.dim, (r + 1) * s.dim), t * dim + column);
+      }
+    }
+    column += s.dim;
+  }
+  return { data, frames, dim };
+}
+
+/** The head over frames [from, to) of the matrix (a view, not a copy). */
+async function runHead(plan: PipelinePlan, m: FeatureMatrix, from: number, to: number, runner: GraphRunner, file: string): Promise<number[]> {
+  const frames = to - from;
+  const feeds: Record<string, TensorData> = {
+    features: { data: m.data.subarray(from * m.dim, to * m.dim), dims: [1, frames, m.dim] },
+    lengths: { data: BigInt64Array.of(BigInt(frames)), dims: [1] },
+  };
+  const { scores } = await runner.run(plan.head.path, feeds, ['scores']);
+  if (scores!.data.length !== plan.labelCount) {
+    throw new HearError('BAD_BUNDLE', `the head returned ${scores!.data.length} scores for ${plan.labelCount} labels`, plan.head.path);
+  }
+  const values = Array.from(scores!.data);
+  if (values.some((v) => !Number.isFinite(v))) throw new HearError('INFERENCE', `the head returned non-finite scores (${values.join(', ')})`, file);
+  return values;
+}
