@@ -5,9 +5,13 @@
 // shared/notes/machine.md). This one runs any rational ratio from one table of L phases (L = toRate / gcd),
 // so each output sample is one dot product of K taps, with no per-sample trigonometry.
 //
-// Design (f_N = Nyquist of the lower of the two rates): stopband from f_N on, attenuated by ATTENUATION_DB;
-// the transition band is TRANSITION of f_N wide and ends at f_N, so for 24 kHz output a tone above 12 kHz
-// cannot alias back and the passband is flat (< 0.1 dB) up to 10 kHz. Both are measured in resample tests.
+// Design (f_N = Nyquist of the lower of the two rates, transition band TRANSITION * f_N wide, stopband
+// attenuated by ATTENUATION_DB):
+// - downsampling: the transition band ends at the output Nyquist, so no tone above it can alias back
+//   (for 24 kHz output: nothing above 12 kHz leaks in, and the passband is flat within 0.1 dB to 10 kHz);
+// - upsampling: the transition band is centred on the input Nyquist, so the image of a passband tone at
+//   f (at f_in - f) falls in the stopband, and a 22.05 kHz input keeps its passband up to 10 kHz.
+// Both properties are measured against the specification and against sox in test/unit/resample.test.ts.
 
 const ATTENUATION_DB = 110;
 const TRANSITION = 0.2;
@@ -50,7 +54,8 @@ export function designResampler(fromRate: number, toRate: number): ResamplerDesi
   const down = fromRate / g;
   const nyquist = Math.min(fromRate, toRate) / 2;
   const transitionHz = TRANSITION * nyquist;
-  const cutoff = (nyquist - transitionHz / 2) / fromRate; // cycles per input sample
+  const cutoffHz = toRate > fromRate ? nyquist : nyquist - transitionHz / 2;
+  const cutoff = cutoffHz / fromRate; // cycles per input sample
   const beta = 0.1102 * (ATTENUATION_DB - 8.7); // Kaiser's formula for A > 50 dB
   // Kaiser's length estimate, in input samples, rounded up to a multiple of 4.
   const length = (ATTENUATION_DB - 7.95) / (2.285 * 2 * Math.PI * (transitionHz / fromRate));
