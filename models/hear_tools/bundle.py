@@ -243,10 +243,14 @@ def graph_problems(folder: Path, rel: str, role: str, manifest: dict, source: di
         for name, dims in want.items():
             got = have[name]
             if len(got) != len(dims) or any(w is not None and g not in (w, None) for g, w in zip(got, dims)):
-                problems.append(f"{path}: {role} {name} has shape {got}, expected {['*' if d is None else d for d in dims]}")
+                problems.append(f"{path}: {role} {name} has shape {shape_text(got)}, expected {shape_text(dims)}")
     return problems
 
 
 def shape_of(value_info) -> list:
     """Dims of a graph input/output; None for symbolic or unknown dims."""
     return [d.dim_value if d.HasField("dim_value") else None for d in value_info.type.tensor_type.shape.dim]
+
+
+def shape_text(dims: list) -> str:
+    return "[" + ", ".join("*" if d is None else str(d) for d in dims) + "]"

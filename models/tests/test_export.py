@@ -1,0 +1,94 @@
+"""ONNX export: ONNX Runtime (onnxruntime-node) against PyTorch, padding, int8."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import onnx
+import pytest
+import torch
+
+from conftest import needs_ort
+from hear_tools.export import check_head, export_head
+from hear_tools.head import HeadConfig, HearHead
+from hear_tools.ort import run_onnx
+from hear_tools.quantize import quantize_matmul_weights
+
+pytestmark = needs_ort
+
+TINY = HeadConfig(num_classes=5, input_dim_raw=48, input_dim=32, encoder_dim=32, ffd_hidden_size=64, pool_bottleneck=8)
+FRAMES = (3, 4, 5, 7, 100, 750, 4500)
+
+
+def features(frames: int, dim: int, seed: int) -> np.ndarray:
+    return np.random.default_rng(seed).standard_normal((1, frames, dim), dtype=np.float32)
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory) -> tuple[HearHead, Path]:
+    torch.manual_seed(0)
+    head = HearHead(TINY).eval()
+    path = tmp_path_factory.mktemp("tiny") / "head.onnx"
+    export_head(head, path)
+    return head, path
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory) -> tuple[HearHead, Path]:
+    torch.manual_seed(0)
+    head = HearHead(HeadConfig.for_track(2)).eval()
+    path = tmp_path_factory.mktemp("full") / "head.onnx"
+    export_head(head, path)
+    return head, path
+
+
+def test_tiny_head_matches_pytorch_for_every_length(tiny):
+    head, path = tiny
+    batches = [(features(t, TINY.input_dim_raw, t), np.array([t], dtype=np.int64)) for t in FRAMES]
+    assert check_head(head, path, batches, atol=1e-4) <= 1e-4
+
+
+def test_graph_contract(tiny):
+    model = onnx.load(str(tiny[1]))
+    assert model.opset_import[0].version == 17
+    dims = {v.name: [d.dim_param or d.dim_value for d in v.type.tensor_type.shape.dim] for v in [*model.graph.input, *model.graph.output]}
+    assert dims == {"features": ["batch", "time", 48], "lengths": ["batch"], "scores": ["batch", 5]}
+    assert model.graph.input[1].type.tensor_type.elem_type == onnx.TensorProto.INT64
+
+
+def test_padded_batch_in_onnx_runtime_equals_each_song_alone(tiny):
+    head, path = tiny
+    lengths = [3, 5, 7, 100, 751]
+    rows = [features(n, TINY.input_dim_raw, 100 + n)[0] for n in lengths]
+    batch = np.full((len(rows), max(lengths), TINY.input_dim_raw), 7.0, dtype=np.float32)
+    for i, row in enumerate(rows):
+        batch[i, : len(row)] = row
+    runs = [{"features": batch, "lengths": np.array(lengths, dtype=np.int64)}]
+    runs += [{"features": row[None], "lengths": np.array([len(row)], dtype=np.int64)} for row in rows]
+    out = run_onnx(path, runs, ["scores"]).outputs
+    alone = np.concatenate([o["scores"] for o in out[1:]])
+    np.testing.assert_allclose(out[0]["scores"], alone, atol=1e-5, rtol=0)
+
+
+def test_full_size_head_matches_pytorch_up_to_4500_frames(full):
+    head, path = full
+    batches = [(features(t, 4096, t), np.array([t], dtype=np.int64)) for t in (3, 4500)]
+    assert check_head(head, path, batches, atol=1e-4) <= 1e-4
+
+
+def test_int8_rewrite_quantises_every_weight_matmul_within_bound(full, tmp_path):
+    head, path = full
+    quantized = tmp_path / "head-int8.onnx"
+    rewritten = quantize_matmul_weights(path, quantized)
+    # 2 pointwise convs + ffd (2) + 4 x (in_proj, out_proj) + input projection = 13
+    assert rewritten == 13
+    ops = [node.op_type for node in onnx.load(str(quantized)).graph.node]
+    assert ops.count("MatMulInteger") == 13
+    assert quantized.stat().st_size < path.stat().st_size / 3
+    x = features(750, 4096, 7)
+    with torch.no_grad():
+        expected = head(torch.from_numpy(x)).numpy()
+    got = run_onnx(quantized, [{"features": x, "lengths": np.array([750], dtype=np.int64)}], ["scores"]).outputs[0]["scores"]
+    deviation = np.abs(got - expected).max()
+    assert 0 < deviation < 0.02
