@@ -1,0 +1,60 @@
+"""The two sources: the frame contract, what their features measure, and ONNX export matching PyTorch."""
+import numpy as np
+import pytest
+import torch
+
+from hear_lite import sources
+from hear_tools.export import export_source
+from hear_tools.ort import unavailable_reason
+
+from .conftest import RATE, synthetic_song, tone
+
+
+def run(source, audio: np.ndarray) -> np.ndarray:
+    with torch.no_grad():
+        return source(torch.from_numpy(audio)[None, :])[0].numpy()
+
+
+@pytest.mark.parametrize("name", list(sources.SOURCES))
+@pytest.mark.parametrize("samples", [960 * 3, 960 * 3 + 959, 24000 * 5 + 17])
+def test_frame_contract(name, samples):
+    source = sources.SOURCES[name]().eval()
+    out = run(source, np.random.default_rng(0).uniform(-0.5, 0.5, samples).astype(np.float32))
+    assert out.shape == (samples // 960, source.dim) and np.isfinite(out).all()
+
+
+def test_chroma_of_a_tone_is_its_pitch_class():
+    feats = run(sources.HarmonySource().eval(), tone(440.0, 3.0))
+    assert int(np.argmax(feats[10:60, :12].mean(axis=0))) == 9  # A
+
+
+def test_key_context_finds_c_major():
+    # The synthetic song cycles C G Am F: of the 24 keys (12 major then 12 minor) C major fits best.
+    feats = run(sources.HarmonySource().eval(), synthetic_song(16.0))
+    key = feats[0, 32:56]  # after chroma (12), onsets (8), mean chroma (12)
+    assert int(np.argmax(key)) == 0
+    assert np.allclose(feats[:, 32:56], key)  # context: the same on every frame
+
+
+def test_tempo_context_peaks_at_120_bpm():
+    clicks = np.zeros(RATE * 12, dtype=np.float32)
+    clicks[:: RATE // 2] = 1.0  # 120 bpm: a 50-frame lag at 100 Hz
+    tempo = run(sources.HarmonySource().eval(), clicks)[0, 56:72]
+    best = int(np.argmax(tempo))
+    assert sources.TEMPO_BINS[best] <= 50 < sources.TEMPO_BINS[best + 1]
+
+
+def test_timbre_separates_bright_from_dark_and_the_scales_differ():
+    source = sources.TimbreSource().eval()
+    dark, bright = run(source, tone(200.0, 2.0)), run(source, tone(6000.0, 2.0))
+    centroid = lambda f: np.sum(np.arange(48) * np.exp(4 * f[5, 48:])) / np.sum(np.exp(4 * f[5, 48:]))
+    assert centroid(bright) > centroid(dark) + 10
+    song = np.concatenate([tone(200.0, 30.0), tone(6000.0, 30.0)])
+    whole, first_window = run(source, song), run(source, song[: 30 * RATE])
+    assert not np.allclose(whole[:750], first_window, atol=1e-3)  # global context: segment != track
+
+
+@pytest.mark.skipif(unavailable_reason() is not None, reason=str(unavailable_reason()))
+@pytest.mark.parametrize("name", list(sources.SOURCES))
+def test_onnx_export_matches_pytorch(name, tmp_path):
+    export_source(sources.SOURCES[name]().eval(), tmp_path / f"{name}.onnx", RATE)  # raises above 1e-4
