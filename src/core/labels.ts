@@ -8,7 +8,7 @@ import { basename, dirname, extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { HearError, asHearError } from './errors';
 import { isRecord } from './json-file';
-import { DIMENSIONS, OFFICIAL_THRESHOLDS, type ModelRef, type SongFailure } from './types';
+import { DIMENSIONS, OFFICIAL_THRESHOLDS, type ModelRef, type SegmentScore, type SongFailure } from './types';
 
 /** One song's true scores: the mean over its raters of each dimension. */
 export interface LabeledSong {
@@ -40,6 +40,8 @@ export interface ScoredSong {
   /** Per label; NaN when the source did not say and the label has no official threshold. */
   thresholds: number[];
   model?: ModelRef;
+  /** Per-segment scores, when the results file has them (`hear score --segments`). */
+  segments?: SegmentScore[];
 }
 
 export interface PredictionSet {
@@ -198,7 +200,22 @@ function scoredSongFrom(value: unknown, file: string, where: string): ScoredSong
       ? (given as number[])
       : thresholdsFor(labels);
   const model = isRecord(value.model) ? (value.model as unknown as ModelRef) : undefined;
-  return { file: value.file, labels, scores: scores as number[], thresholds, ...(model ? { model } : {}) };
+  const segments = Array.isArray(value.segments) ? value.segments.map((s, i) => segmentFrom(s, labels.length, file, `${where}, segment ${i + 1}`)) : undefined;
+  return { file: value.file, labels, scores: scores as number[], thresholds, ...(model ? { model } : {}), ...(segments ? { segments } : {}) };
+}
+
+function segmentFrom(value: unknown, labels: number, file: string, where: string): SegmentScore {
+  const ok =
+    isRecord(value) &&
+    typeof value.index === 'number' &&
+    typeof value.start === 'number' &&
+    typeof value.end === 'number' &&
+    value.end >= value.start &&
+    Array.isArray(value.scores) &&
+    value.scores.length === labels &&
+    value.scores.every((s) => finiteNumber(s) !== undefined);
+  if (!ok) throw new HearError('BAD_LABELS', `${where}: expected { index, start, end, scores[${labels}] }`, file);
+  return value as unknown as SegmentScore;
 }
 
 function failureFrom(value: Record<string, unknown>): SongFailure {

@@ -1,4 +1,4 @@
-// `hear compare` and `hear eval` as a user runs them: output formats, exit
+// `hear compare`, `hear eval` and `hear export` as a user runs them: output formats, exit
 // codes, usage errors. Each run is a child process with the command registered
 // the way src/cli/main.ts registers it.
 import assert from 'node:assert/strict';
@@ -18,6 +18,7 @@ function hear(...args: string[]): { status: number | null; stdout: string; stder
     const program = new Command('hear').exitOverride().configureOutput({ outputError: (t, w) => w(t) });
     require('./src/cli/commands/eval').registerEval(program);
     require('./src/cli/commands/compare').registerCompare(program);
+    require('./src/cli/commands/export').registerExport(program);
     program.parseAsync(process.argv.slice(1), { from: 'user' }).catch((err) => {
       if (err instanceof CommanderError) { process.exitCode = err.exitCode === 0 ? 0 : 2; return; }
       process.stderr.write('hear: ' + err.message + '\\n');
@@ -108,5 +109,28 @@ describe('hear eval', () => {
     const r = hear('eval', '--labels', bad, '--pred', fileA);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /bad\.jsonl: no dimension/);
+  });
+});
+
+describe('hear export', () => {
+  it('writes a REAPER region CSV of the named song; a song without segments is refused', () => {
+    const results = join(scratch, 'segments.jsonl');
+    const base = { labels: [...DIMENSIONS], thresholds: [4, 4, 3.75, 3.75, 4], scores: [4, 4, 4, 4, 4] };
+    const segments = [
+      { index: 0, start: 0, end: 30, scores: [4, 4, 4, 4, 4] },
+      { index: 1, start: 30, end: 41.5, scores: [3, 3, 3, 3, 3] },
+    ];
+    writeFileSync(results, [{ ...base, file: '/m/one.wav', segments }, { ...base, file: '/m/two.wav', segments: [] }].map((r) => JSON.stringify(r)).join('\n'));
+    const out = join(scratch, 'one.csv');
+    const r = hear('export', results, 'one', '--format', 'reaper', '--out', out);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(readFileSync(out, 'utf8').split('\n').slice(0, 3).map((l) => l.split(',')), [
+      ['#', 'Name', 'Start', 'End', 'Length', 'Color'],
+      ['R1', '#1 overall 4.00 | Coh 4.00 Mus 4.00 Mem 4.00 Cla 4.00 Nat 4.00 | strongest', '0:00.000', '0:30.000', '0:30.000', '30A030'],
+      ['R2', '#2 overall 3.00 | Coh 3.00 Mus 3.00 Mem 3.00 Cla 3.00 Nat 3.00 | weakest', '0:30.000', '0:41.500', '0:11.500', 'D03030'],
+    ]);
+    const none = hear('export', results, 'two.wav', '--format', 'audacity');
+    assert.equal(none.status, 1);
+    assert.match(none.stderr, /two\.wav: has no segment scores/);
   });
 });

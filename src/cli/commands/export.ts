@@ -1,0 +1,49 @@
+// `hear export`: one song's segment scores as DAW markers, so a producer can
+// jump to the weak passages: an Audacity label track or REAPER regions.
+import { writeFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { audacityLabels } from '../../core/exports/audacity';
+import { reaperRegions } from '../../core/exports/reaper';
+import { fileStem, readPredictions, type ScoredSong } from '../../core/labels';
+import { EXIT } from '../exit';
+
+const FORMATS = { audacity: audacityLabels, reaper: reaperRegions } as const;
+
+/** The song a user named: its scored path, that path resolved, its file name, or its stem. */
+function pickSong(songs: ScoredSong[], name: string | undefined): ScoredSong[] {
+  if (name === undefined) return songs;
+  const tests = [
+    (s: ScoredSong) => s.file === name || s.file === resolve(name),
+    (s: ScoredSong) => basename(s.file) === basename(name),
+    (s: ScoredSong) => fileStem(s.file) === fileStem(name),
+  ];
+  for (const test of tests) {
+    const found = songs.filter(test);
+    if (found.length > 0) return found;
+  }
+  return [];
+}
+
+export function registerExport(program: Command): void {
+  program
+    .command('export')
+    .description("Export a song's segment scores as DAW markers: an Audacity label track or REAPER regions (CSV).")
+    .argument('<results>', 'results written by hear score --json or --jsonl with --segments')
+    .argument('[song]', 'which song of the results (path, file name or stem); needed when there are several')
+    .requiredOption('--format <format>', 'audacity (label track .txt) or reaper (region CSV)')
+    .option('--out <file>', 'write here instead of standard output')
+    .action(async (results: string, song: string | undefined, options: { format: string; out?: string }, command: Command) => {
+      const write = FORMATS[options.format as keyof typeof FORMATS];
+      if (!write) command.error(`hear export: --format must be audacity or reaper, not "${options.format}"`, { exitCode: EXIT.usage });
+      const { songs } = await readPredictions(results);
+      const found = pickSong(songs, song);
+      if (found.length !== 1) {
+        const why = found.length === 0 ? (song ? `no song "${song}" in` : 'no songs in') : `${found.length} songs match in`;
+        command.error(`hear export: ${why} ${results}; name one of: ${songs.slice(0, 5).map((s) => basename(s.file)).join(', ')}`, { exitCode: EXIT.usage });
+      }
+      const text = write({ ...found[0]!, segments: found[0]!.segments ?? [] });
+      if (options.out) await writeFile(options.out, text);
+      else process.stdout.write(text);
+    });
+}
