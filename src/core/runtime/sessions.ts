@@ -4,14 +4,19 @@ import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { basename } from 'node:path';
 import { HearError } from '../errors';
 import type { ExecutionProvider, ProviderChoice, ProviderReport } from '../types';
-import { providerCandidates } from './providers';
+import { missingGpuReason, providerCandidates } from './providers';
 
 type Ort = typeof import('onnxruntime-node');
 let ort: Ort | undefined;
 
 function loadOrt(): Ort {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  ort ??= require('onnxruntime-node') as Ort;
+  if (!ort) {
+    ort = require('onnxruntime-node') as Ort;
+    // Failed provider probes log at error level from native code; they are reported through
+    // ProviderReport instead, and every real failure is thrown as an exception anyway.
+    ort.env.logLevel = 'fatal';
+  }
   return ort;
 }
 
@@ -107,6 +112,11 @@ export class SessionPool implements GraphRunner {
     const attempts: ProviderReport['attempts'] = [];
     let lastError: unknown;
     for (const provider of providerCandidates(this.choice)) {
+      const missing = this.choice === 'auto' ? missingGpuReason(provider) : undefined;
+      if (missing) {
+        attempts.push({ provider, ok: false, error: missing });
+        continue;
+      }
       try {
         const session = await this.open(file, provider);
         attempts.push({ provider, ok: true });
