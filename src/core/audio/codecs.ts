@@ -18,6 +18,7 @@ export type NativeCodec = 'mp3' | 'flac' | 'ogg/vorbis';
 
 interface DecodedBlock {
   channelData: Float32Array[];
+  bitDepth?: number;
   samplesDecoded: number;
   sampleRate: number;
   errors: { message: string }[];
@@ -90,7 +91,10 @@ export async function decodeWithCodec(codec: NativeCodec, options: CodecDecodeOp
         expectedFrames: options.declaredSeconds ? Math.ceil(options.declaredSeconds * block.sampleRate) : undefined,
       });
     }
-    sink.pushPlanar(block.channelData, block.samplesDecoded);
+    // The FLAC decoder scales integers by 1 / (2^(bits-1) - 1); WAV readers, sox and ffmpeg use
+    // 1 / 2^(bits-1). Rescale so a FLAC and the WAV it came from give identical samples.
+    const gain = codec === 'flac' && block.bitDepth ? (2 ** (block.bitDepth - 1) - 1) / 2 ** (block.bitDepth - 1) : 1;
+    sink.pushPlanar(block.channelData, block.samplesDecoded, gain);
   };
   try {
     for await (const chunk of createReadStream(file, { start: options.start, highWaterMark: READ_BLOCK })) {

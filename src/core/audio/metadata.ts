@@ -19,7 +19,16 @@ export interface ContainerFacts {
   tags: Record<string, string>;
 }
 
-function tagsOf(common: IAudioMetadata['common']): Record<string, string> {
+/** ffmpeg writes an MP3's comment as a user-defined ID3 frame (TXXX:comment), which `common` leaves out. */
+function id3UserComment(native: IAudioMetadata['native']): string | undefined {
+  for (const tags of Object.values(native)) {
+    const tag = tags.find((t) => t.id.toLowerCase() === 'txxx:comment');
+    if (tag) return String(tag.value);
+  }
+  return undefined;
+}
+
+function tagsOf({ common, native }: IAudioMetadata): Record<string, string> {
   const tags: Record<string, string> = {};
   const put = (key: string, value: string | number | undefined) => {
     const text = value === undefined ? '' : String(value).trim();
@@ -30,14 +39,15 @@ function tagsOf(common: IAudioMetadata['common']): Record<string, string> {
   put('album', common.album);
   put('genre', common.genre?.join(', '));
   put('year', common.year);
-  put('comment', common.comment?.map((c) => c.text ?? '').filter(Boolean).join(' / '));
+  put('comment', common.comment?.map((c) => c.text ?? '').filter(Boolean).join(' / ') || id3UserComment(native));
   return tags;
 }
 
 /** Container facts; throws whatever music-metadata throws (callers decide how much it matters). */
 export async function readContainerFacts(file: string): Promise<ContainerFacts> {
   const { parseFile } = await import('music-metadata');
-  const { format, common } = await parseFile(file, { duration: false, skipCovers: true });
+  const metadata = await parseFile(file, { duration: false, skipCovers: true });
+  const { format } = metadata;
   const lower = (s: string | undefined) => s?.toLowerCase();
   const formatName = [lower(format.container), lower(format.codec)].filter(Boolean).join('/');
   return {
@@ -47,7 +57,7 @@ export async function readContainerFacts(file: string): Promise<ContainerFacts> 
     channels: format.numberOfChannels,
     bitrate: format.bitrate === undefined ? undefined : Math.round(format.bitrate),
     bitsPerSample: format.bitsPerSample,
-    tags: tagsOf(common),
+    tags: tagsOf(metadata),
   };
 }
 

@@ -48,15 +48,15 @@ export class MonoSink {
     return this.frames / this.options.fromRate;
   }
 
-  /** Planar channels (one array per channel), `frames` samples each. */
-  pushPlanar(channels: Float32Array[], frames: number): void {
+  /** Planar channels (one array per channel), `frames` samples each, times `gain`. */
+  pushPlanar(channels: Float32Array[], frames: number, gain = 1): void {
     if (frames === 0) return;
-    if (channels.length === 1) {
+    if (channels.length === 1 && gain === 1) {
       this.pushMono(channels[0].subarray(0, frames));
       return;
     }
     const mono = this.scratch(frames);
-    const scale = 1 / channels.length;
+    const scale = gain / channels.length;
     mono.set(channels[0].subarray(0, frames));
     for (let c = 1; c < channels.length; c++) {
       const ch = channels[c];
