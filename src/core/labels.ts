@@ -331,7 +331,9 @@ export function matchPredictions(labels: LabeledSong[], predictions: ScoredSong[
   const byStem = new Map<string, ScoredSong[]>();
   for (const p of predictions) {
     const stem = fileStem(p.file);
-    byStem.set(stem, [...(byStem.get(stem) ?? []), p]);
+    const same = byStem.get(stem);
+    if (same) same.push(p);
+    else byStem.set(stem, [p]);
   }
   const labelsPerStem = new Map<string, number>();
   for (const l of labels) labelsPerStem.set(fileStem(l.file), (labelsPerStem.get(fileStem(l.file)) ?? 0) + 1);

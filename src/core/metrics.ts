@@ -303,7 +303,8 @@ function systemTable(songs: MatchedSong[], dimensions: string[], key: string, la
   for (const song of songs) {
     const system = systemOf(song, key);
     if (system === undefined) withoutSystem++;
-    else groups.set(system, [...(groups.get(system) ?? []), song]);
+    else if (groups.has(system)) groups.get(system)!.push(song);
+    else groups.set(system, [song]);
   }
   const names = [...groups.keys()].sort();
   const meanOf = (group: MatchedSong[], pick: (s: MatchedSong) => number) => group.reduce((sum, s) => sum + pick(s), 0) / group.length;

@@ -48,7 +48,9 @@ function pairByKey<T>(a: T[], b: T[], key: (song: T, side: 'a' | 'b') => string)
     const map = new Map<string, T[]>();
     for (const s of songs) {
       const k = key(s, side);
-      map.set(k, [...(map.get(k) ?? []), s]);
+      const same = map.get(k);
+      if (same) same.push(s);
+      else map.set(k, [s]);
     }
     return map;
   };
