@@ -3,10 +3,10 @@
 // the way src/cli/main.ts registers it.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { DIMENSIONS, OFFICIAL_THRESHOLDS } from '../../src/core/types';
 
 const ROOT = join(__dirname, '../..');
@@ -29,6 +29,7 @@ function hear(...args: string[]): { status: number | null; stdout: string; stder
 }
 
 const scratch = mkdtempSync(join(tmpdir(), 'hear-cli-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
 const golden = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/stats/compare.json'), 'utf8')).cases[0] as { a: number[][]; b: number[][] };
 const model = { id: 'hear-lite', name: 'HEAR-Lite', version: '0.1.0', proxy: true, proxyNote: 'trained on game music' };
 

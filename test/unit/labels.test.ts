@@ -1,10 +1,10 @@
 // Reading labels and `hear score` results, matching them, and the whole
 // evaluation against the scipy golden in test/fixtures/stats/eval.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { HearError } from '../../src/core/errors';
 import {
   fileStem,
@@ -20,6 +20,7 @@ import { evaluate, type MetricValues } from '../../src/core/metrics';
 const EVAL = join(__dirname, '../fixtures/stats/eval');
 const expected = JSON.parse(readFileSync(join(EVAL, 'expected.json'), 'utf8'));
 const scratch = mkdtempSync(join(tmpdir(), 'hear-labels-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
 
 function sameMetrics(actual: MetricValues, wanted: MetricValues, what: string): void {
   for (const m of ['lcc', 'srcc', 'ktau', 'tta'] as const) {
