@@ -78,7 +78,7 @@ export function comparisonMarkdown(c: Comparison): string {
     ...c.warnings.map((w) => `> **Warning:** ${w}`),
     ...(c.warnings.length ? [''] : []),
     `| ${header.map(escapeCell).join(' | ')} |`,
-    `|${header.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`,
+    `|${header.map((_, i) => (i === 0 || i === header.length - 1 ? ' --- ' : ' ---: ')).join('|')}|`,
     ...rows.map((r) => `| ${r.map((cell, i) => (i === 0 ? `**${escapeCell(cell)}**` : escapeCell(cell))).join(' | ')} |`),
     '',
     `**Verdict:** ${c.summary}`,
