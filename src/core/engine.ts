@@ -25,6 +25,11 @@ import { InferencePool, parseProviderChoice } from './runtime';
 import { ScoreStore, type FileStamp } from './store';
 import type { AudioInfo, ModelRef, ProviderChoice, ProviderReport, ScoreProgress, ScoreRequest, SongFailure, SongScore } from './types';
 
+// require(), not import: for an import statement esbuild picks tinyglobby's ESM build, whose fdir
+// dependency calls createRequire(import.meta.url), undefined in the CommonJS bundle.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { glob, isDynamicPattern } = require('tinyglobby') as typeof import('tinyglobby');
+
 export interface EngineOptions {
   /** Bundle id or path (folder or manifest.json); default 'hear-lite'. */
   model?: string;
@@ -353,7 +358,6 @@ export async function scoreFiles(
  * extension, and a missing one too, so scoring reports it instead of skipping it silently.
  */
 export async function findAudioFiles(paths: string[], options: { extensions?: readonly string[] } = {}): Promise<string[]> {
-  const { glob, isDynamicPattern } = await import('tinyglobby');
   const extensions = (options.extensions ?? AUDIO_EXTENSIONS).map((e) => (e.startsWith('.') ? e : `.${e}`).toLowerCase());
   const wanted = (f: string): boolean => extensions.some((e) => f.toLowerCase().endsWith(e));
   const found: string[] = [];

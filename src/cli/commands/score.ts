@@ -1,0 +1,194 @@
+// `hear score PATH...`: score audio files (or .npy features for head-only bundles) and print a
+// table, JSON, JSON Lines or CSV. Exit 0 when all scored, 1 when some failed, 2 on usage errors.
+import { Option, InvalidArgumentError, type Command } from 'commander';
+import { writeFile } from 'node:fs/promises';
+import { relative } from 'node:path';
+import Table from 'cli-table3';
+import { SingleBar } from 'cli-progress';
+import {
+  DEFAULT_MODEL_ID,
+  Engine,
+  findAudioFiles,
+  HearError,
+  PROVIDER_CHOICES,
+  scoreFiles,
+  type ModelInfo,
+  type ProviderChoice,
+  type SongFailure,
+  type SongScore,
+} from '../../core';
+import { EXIT } from '../exit';
+import { bundleRootsFromEnv, defaultStoreDir, paint, useColour } from '../engine-options';
+
+interface ScoreOptions {
+  json?: boolean;
+  jsonl?: boolean;
+  csv?: boolean;
+  out?: string;
+  model?: string;
+  ep: ProviderChoice;
+  threads: number;
+  jobs: number;
+  segments?: boolean;
+  store: string | false;
+  force?: boolean;
+}
+
+type Format = 'table' | 'json' | 'jsonl' | 'csv';
+
+export function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number >= 1');
+  return n;
+}
+
+function chooseFormat(options: ScoreOptions, command: Command): Format {
+  const flags = (['json', 'jsonl', 'csv'] as const).filter((f) => options[f]);
+  if (flags.length > 1) command.error(`hear score: choose one of --json, --jsonl, --csv (got ${flags.map((f) => `--${f}`).join(' ')})`, { exitCode: EXIT.usage });
+  if (flags[0]) return flags[0];
+  const ext = /\.(json|jsonl|csv)$/i.exec(options.out ?? '')?.[1]?.toLowerCase();
+  return (ext as Format | undefined) ?? 'table';
+}
+
+function shown(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') ? rel : file;
+}
+
+function clock(seconds: number): string {
+  const m = Math.floor(seconds / 60);
+  const s = seconds - 60 * m;
+  return `${m}:${s.toFixed(1).padStart(4, '0')}`;
+}
+
+function csvField(value: string): string {
+  return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+function csv(model: ModelInfo, results: SongScore[], failures: SongFailure[], segments: boolean): string {
+  const header = ['file', ...model.labels, 'overall', 'top_tier', 'error', ...(segments ? ['segment', 'start', 'end'] : [])];
+  const blank = (n: number): string[] => new Array<string>(n).fill('');
+  const rows = [header];
+  for (const r of results) {
+    rows.push([r.file, ...r.scores.map(String), String(r.overall), String(r.allTopTier), '', ...(segments ? blank(3) : [])]);
+    if (!segments) continue;
+    for (const s of r.segments) {
+      const overall = s.scores.reduce((a, b) => a + b, 0) / s.scores.length;
+      const top = s.scores.every((v, i) => v >= r.thresholds[i]!);
+      rows.push([r.file, ...s.scores.map(String), String(overall), String(top), '', String(s.index), String(s.start), String(s.end)]);
+    }
+  }
+  for (const f of failures) rows.push([f.file, ...blank(model.labels.length + 2), f.error, ...(segments ? blank(3) : [])]);
+  return rows.map((row) => row.map(csvField).join(',')).join('\n') + '\n';
+}
+
+function table(model: ModelInfo, results: SongScore[], segments: boolean, colour: boolean): string {
+  const head = ['File', ...model.labels, 'Overall', 'Top tier'];
+  const t = new Table({ head: head.map((h) => paint(colour, 1, h)), style: { head: [], border: [] } });
+  const cell = (v: number, threshold: number): string => (v >= threshold ? paint(colour, 32, `${v.toFixed(2)}*`) : v.toFixed(2));
+  for (const r of results) {
+    const tiers = r.labels.filter((_, i) => r.topTier[i]);
+    const tier = r.allTopTier ? paint(colour, 32, 'all') : tiers.length ? tiers.join(', ') : '-';
+    t.push([shown(r.file), ...r.scores.map((v, i) => cell(v, r.thresholds[i]!)), r.overall.toFixed(2), tier]);
+    if (!segments) continue;
+    for (const s of r.segments) {
+      const overall = s.scores.reduce((a, b) => a + b, 0) / s.scores.length;
+      t.push([`  ${clock(s.start)}-${clock(s.end)}`, ...s.scores.map((v, i) => cell(v, r.thresholds[i]!)), overall.toFixed(2), '']);
+    }
+  }
+  const proxy = model.proxy ? `proxy scores: ${model.proxyNote ?? 'the model was not trained on human ratings'}\n` : '';
+  return `Model: ${model.name} (${model.id} ${model.version})\n${proxy}${t.toString()}\n* reaches the top-tier threshold (${model.labels.map((l, i) => `${l} ${model.thresholds[i]}`).join(', ')})\n`;
+}
+
+function render(format: Format, model: ModelInfo, results: SongScore[], failures: SongFailure[], options: ScoreOptions, colour: boolean): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify({ results, failures }, null, 2)}\n`;
+    case 'jsonl':
+      return [...results, ...failures.map((f) => ({ file: f.file, error: f.error, code: f.code }))].map((r) => `${JSON.stringify(r)}\n`).join('');
+    case 'csv':
+      return csv(model, results, failures, !!options.segments);
+    case 'table':
+      return results.length ? table(model, results, !!options.segments, colour) : '';
+  }
+}
+
+async function run(paths: string[], options: ScoreOptions, command: Command): Promise<void> {
+  const format = chooseFormat(options, command);
+  const warn = (message: string): void => void process.stderr.write(`hear: ${message}\n`);
+  const engine = new Engine({
+    ...(options.model ? { model: options.model } : {}),
+    provider: options.ep,
+    threads: options.threads,
+    storeDir: options.store || defaultStoreDir(),
+    persist: options.store !== false,
+    bundleRoots: bundleRootsFromEnv(),
+    log: (level, message) => (level === 'warn' || level === 'error') && warn(`${level === 'warn' ? 'warning: ' : ''}${message}`),
+  });
+  try {
+    let model: ModelInfo;
+    try {
+      model = await engine.model();
+    } catch (err) {
+      if (!options.model && err instanceof HearError && err.code === 'NOT_FOUND') {
+        command.error(`hear score: ${err.message}`, { exitCode: EXIT.usage });
+      }
+      throw err;
+    }
+    const files = await findAudioFiles(paths, model.input === 'features' ? { extensions: ['.npy'] } : {});
+    if (files.length === 0) {
+      warn(`no ${model.input === 'features' ? '.npy feature' : 'audio'} files found in ${paths.join(', ')}`);
+      process.exitCode = EXIT.failed;
+      return;
+    }
+    const bar = process.stderr.isTTY && files.length > 1 ? new SingleBar({ stream: process.stderr, format: ' {bar} {value}/{total} songs | {file}', hideCursor: true, clearOnComplete: true }) : undefined;
+    bar?.start(files.length, 0, { file: '' });
+    const started = performance.now();
+    const { results, failures } = await scoreFiles(engine, files, {
+      jobs: options.jobs,
+      force: !!options.force,
+      onResult: (r) => {
+        bar?.increment({ file: shown(r.file) });
+        if (!bar && r.failure) process.stderr.write(`${r.failure.error}\n`);
+      },
+    });
+    bar?.stop();
+    if (bar) for (const f of failures) process.stderr.write(`${f.error}\n`);
+
+    const text = render(format, model, results, failures, options, !options.out && useColour(process.stdout));
+    if (options.out) await writeFile(options.out, text);
+    else process.stdout.write(text);
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    const provider = engine.providerReport();
+    if (format === 'table' || options.out) {
+      process.stderr.write(`scored ${results.length} of ${files.length} files in ${seconds} s${provider ? ` on ${provider.active}` : ''}${failures.length ? `; ${failures.length} failed` : ''}\n`);
+    }
+    process.exitCode = failures.length ? EXIT.failed : EXIT.ok;
+  } finally {
+    await engine.dispose();
+  }
+}
+
+export function registerScore(program: Command): void {
+  program
+    .command('score')
+    .description('Score songs on the SongEval dimensions; flag top-tier songs.')
+    .argument('<paths...>', 'audio files, folders (searched recursively) or glob patterns (quote them)')
+    .option('--json', 'write { "results": [...], "failures": [...] }')
+    .option('--jsonl', 'write one result (or failure) per line')
+    .option('--csv', 'write CSV: file,<labels...>,overall,top_tier,error')
+    .option('-o, --out <file>', 'write to FILE instead of stdout (format from --json/--jsonl/--csv or the extension)')
+    .option('-m, --model <id|path>', `model bundle: an id, a bundle folder or its manifest.json (default "${DEFAULT_MODEL_ID}", not installed yet: --model is needed)`)
+    .addOption(new Option('--ep <provider>', 'execution provider; an explicit GPU provider that fails is an error').choices(PROVIDER_CHOICES).default('auto'))
+    .option('--threads <n>', 'threads per ONNX Runtime session', positiveInteger, 1)
+    .option('-j, --jobs <n>', 'files scored in parallel (one inference worker each)', positiveInteger, 1)
+    .option('--segments', 'include the per-segment timeline in the table or CSV')
+    .option('--store <dir>', 'folder of stored scores', defaultStoreDir())
+    .option('--no-store', 'neither read nor write stored scores')
+    .option('--force', 'score again even when a stored score exists')
+    .addHelpText(
+      'after',
+      `\nBundles are found by id in the package's models/ folder, then in $HEAR_BUNDLE_PATH.\nThe default model "${DEFAULT_MODEL_ID}" is not installed yet: name a bundle with --model.\nExit status: 0 all scored, 1 some files failed (each reported on stderr), 2 usage error.`,
+    )
+    .action((paths: string[], options: ScoreOptions, command: Command) => run(paths, options, command));
+}
