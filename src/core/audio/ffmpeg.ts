@@ -64,7 +64,8 @@ export async function decodeWithFfmpeg(ffmpeg: string, options: FfmpegDecodeOpti
     child.once('close', resolve);
   });
   const failure = (code: number | null): HearError => {
-    const last = stderr.trim().split('\n').pop()?.trim() || `exit code ${code}`;
+    // ffmpeg prefixes its complaint with the input path; the HearError names the file already.
+    const last = stderr.trim().split('\n').pop()?.replace(`${path.resolve(file)}: `, '').trim() || `exit code ${code}`;
     const unrecognised = options.container === 'unknown' || /Invalid data found|matches no streams/.test(stderr);
     return new HearError(unrecognised ? 'UNSUPPORTED_FORMAT' : 'CORRUPT', `ffmpeg could not decode it: ${last}`, file);
   };
