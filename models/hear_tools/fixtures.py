@@ -219,8 +219,17 @@ regeneration reproduces it. Licence of every file: Apache-2.0 (made by this proj
   `song-75s` (3 segments), `tail-30s` (30 s + 1000 samples: the tail window is dropped), `short-8s`,
   `blip-0.2s` (5 frames).
 - `features/`: `.npy` inputs for `tiny-head` ([1, T, 32] float32, [1, T, 32] float64, [T, 32] float32).
-- `golden/<song>.json`: the PyTorch reference pipeline on `tiny-hear` for each song, from the decoded 16-bit
-  samples (int16 / 32768): windows per scale, per-stream frame counts and statistics (before trimming), the
-  trimmed feature matrix's statistics, final scores and per-segment scores. `golden/tiny-head.json`: scores of
-  each feature file through `tiny-head`.
+- `golden/<song>.json`: the PyTorch reference pipeline (`models/hear_tools/pipeline.py`) on `tiny-hear` for
+  each song, computed from the decoded 16-bit samples (int16 / 32768 as float32). Fields:
+  - `bundle`, `audio` (path relative to this folder), `sampleRate`, `samples`, `durationSeconds`, `labels`
+  - `windows`: per scale id, the `[start, end)` sample ranges that ran through the sources
+  - `streams[]` (manifest order, before trimming): `source`, `scale`, `frames`, `dim`, `mean`, `std`,
+    `first` (frame 0, `dim` values), `last` (last frame)
+  - `features`: the same statistics of the trimmed, concatenated matrix `[frames, inputDim]`
+  - `scores`: one per label, whole song
+  - `segments[]`: `index`, `start`, `end` (seconds), `frameStart`, `frameEnd` (`[frameStart, frameEnd)` of
+    the trimmed matrix), `scores`
+- `golden/tiny-head.json`: `bundle`, `labels`, `cases[]` with `features` (path), `shape`, `dtype`, `scores`.
+
+ONNX Runtime reproduces every golden within 1e-4 (`models/tests/test_fixtures.py`).
 """

@@ -43,6 +43,18 @@ function writeNpy(file, tensor) {
   fs.writeFileSync(file, Buffer.concat([pre, Buffer.from(header, 'latin1'), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]));
 }
 
+// Peak resident memory of this process. On Linux VmHWM, because getrusage's
+// maxRSS survives fork + exec and would report the parent's peak.
+function peakRssKB() {
+  try {
+    const match = /VmHWM:\s*(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    if (match) return Number(match[1]);
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS;
+}
+
 async function main() {
   const job = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
   const threads = job.threads ?? 1;
@@ -69,7 +81,7 @@ async function main() {
     runs.push({ ms });
   }
   await session.release();
-  const maxRssMB = process.resourceUsage().maxRSS / 1024;
+  const maxRssMB = peakRssKB() / 1024;
   process.stdout.write(JSON.stringify({ loadMs, runs, maxRssMB }) + '\n');
 }
 
