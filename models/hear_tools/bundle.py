@@ -223,10 +223,10 @@ def graph_problems(folder: Path, rel: str, role: str, manifest: dict, source: di
         return [f"{path}: not a readable ONNX model ({err})"]
     problems = []
     base = PurePosixPath(rel).parent  # external data locations are relative to the graph's folder
-    for tensor in model.graph.initializer:
-        for item in tensor.external_data:
-            if item.key == "location" and str(base / item.value) not in listed:
-                problems.append(f"{path}: external data file {item.value} is not listed in files")
+    locations = {item.value for tensor in model.graph.initializer for item in tensor.external_data if item.key == "location"}
+    for location in sorted(locations):
+        if str(base / location) not in listed:
+            problems.append(f"{path}: external data file {location} is not listed in files")
     initializers = {init.name for init in model.graph.initializer}
     inputs = {v.name: shape_of(v) for v in model.graph.input if v.name not in initializers}
     outputs = {v.name: shape_of(v) for v in model.graph.output}

@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import onnx
 import pytest
 
 from conftest import FIXTURES
@@ -151,3 +152,15 @@ def test_schema_errors_name_the_field(bundle):
 def test_unreadable_manifest(bundle):
     (bundle / MANIFEST).write_text("{")
     assert "not readable JSON" in only_problem(bundle)
+
+
+def test_onnx_external_data_files_must_be_listed(bundle):
+    model = onnx.load(str(bundle / "head.onnx"))
+    onnx.save_model(model, str(bundle / "head.onnx"), save_as_external_data=True, location="head.onnx.data", size_threshold=0)
+    digest, size = sha256_file(bundle / "head.onnx"), (bundle / "head.onnx").stat().st_size
+    edit(bundle, lambda m: m["files"][2].update(sha256=digest, bytes=size))
+    assert only_problem(bundle) == f"{bundle / 'head.onnx'}: external data file head.onnx.data is not listed in files"
+    data = bundle / "head.onnx.data"
+    entry = {"path": "head.onnx.data", "sha256": sha256_file(data), "bytes": data.stat().st_size, "license": "Apache-2.0", "provenance": "test"}
+    edit(bundle, lambda m: m["files"].append(entry))
+    assert validate_bundle(bundle) == []
