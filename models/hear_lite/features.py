@@ -1,0 +1,113 @@
+"""Training examples and their cached head inputs.
+
+An example is one track of the corpus, maybe degraded (targets.py says how and what it scores), and for
+training also augmented (augment.py, the recipe's probabilities). Its features, [T, INPUT_DIM] float16,
+are cached as work/features/<track_id>/<k>.npy; extraction skips every example already cached, so it can be
+stopped and resumed at will. The plan of examples is a pure function of corpus.json and the seeds.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import augment, targets
+from .audio import read_wav
+from .model import build_sources, stream_features
+from .sources import SAMPLE_RATE
+
+DEGRADED_PER_TRACK = {"train": 5, "validation": 4}
+MAX_SECONDS = 360.0  # longer tracks keep their first 6 minutes (feature cost and cache size)
+
+
+@dataclass(frozen=True)
+class Example:
+    key: str              # <track_id>#<k>
+    song_id: str          # the track's id: shared by all its copies (C-Mixup never pairs them)
+    package: str
+    split: str
+    tier: str
+    degradation: str
+    severity: float
+    augmented: bool
+    seed: int
+    donor: str | None     # track id of the second song of a cross-song splice
+    target: tuple[float, ...]
+
+    @property
+    def cache_name(self) -> str:
+        track, k = self.key.split("#")
+        return f"{track}/{k}.npy"
+
+
+def _seed(text: str) -> int:
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little")
+
+
+def plan_examples(tracks: list[dict], tier: str = "produced") -> list[Example]:
+    """Every example of every track: the clean track and its degraded copies, seeded by the track id."""
+    by_split: dict[str, list[dict]] = {}
+    for t in tracks:
+        by_split.setdefault(t["split"], []).append(t)
+    examples = []
+    for t in tracks:
+        rng = np.random.default_rng(_seed(t["track_id"]))
+        same_split = sorted(by_split[t["split"]], key=lambda o: o["track_id"])  # independent of input order
+        others = [o for o in same_split if o["package"] != t["package"]] or \
+                 [o for o in same_split if o["track_id"] != t["track_id"]]
+        for k, (name, severity) in enumerate(targets.sample_examples(rng, DEGRADED_PER_TRACK[t["split"]])):
+            needs_donor = name != targets.CLEAN and targets.BY_NAME[name].needs_donor
+            donor = others[int(rng.integers(len(others)))]["track_id"] if needs_donor and others else None
+            if needs_donor and donor is None:
+                continue
+            examples.append(Example(
+                key=f"{t['track_id']}#{k}", song_id=t["track_id"], package=t["package"], split=t["split"],
+                tier=tier, degradation=name, severity=severity, augmented=t["split"] == "train",
+                seed=_seed(f"{t['track_id']}#{k}"), donor=donor,
+                target=tuple(round(float(v), 4) for v in targets.target(tier, name, severity))))
+    return examples
+
+
+def example_audio(ex: Example, wav_of: dict[str, Path]) -> np.ndarray:
+    """The example's waveform at 24 kHz: the track (first MAX_SECONDS), degraded, then augmented."""
+    limit = int(MAX_SECONDS * SAMPLE_RATE)
+    audio, rate = read_wav(wav_of[ex.song_id])
+    if rate != SAMPLE_RATE:
+        raise ValueError(f"{wav_of[ex.song_id]}: {rate} Hz, expected {SAMPLE_RATE}")
+    audio = audio[:limit]
+    rng = np.random.default_rng(ex.seed)
+    donor = read_wav(wav_of[ex.donor])[0][:limit] if ex.donor else None
+    audio = targets.apply(audio, SAMPLE_RATE, ex.degradation, ex.severity, rng, donor=donor)
+    if ex.augmented:
+        audio, _ = augment.augment(audio, SAMPLE_RATE, rng)
+    return audio
+
+
+def extract(work: Path, examples: list[Example], wav_of: dict[str, Path], log=print) -> int:
+    """Cache the features of every example not cached yet; returns how many were made."""
+    sources = build_sources()
+    made = 0
+    for i, ex in enumerate(examples):
+        path = work / "features" / ex.cache_name
+        if path.exists():
+            continue
+        feats = stream_features(sources, example_audio(ex, wav_of)).astype(np.float16)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".part.npy")
+        np.save(tmp, feats)
+        tmp.rename(path)
+        made += 1
+        if made % 25 == 0:
+            log(f"features: {i + 1}/{len(examples)} examples, {made} made this run")
+    return made
+
+
+def load_plan(work: Path) -> tuple[list[Example], dict[str, Path]]:
+    """The plan for work/corpus.json (written to work/examples.json for the record) and the WAV paths."""
+    corpus = json.loads((work / "corpus.json").read_text())
+    examples = plan_examples(corpus["tracks"])
+    (work / "examples.json").write_text(json.dumps([asdict(e) for e in examples], indent=0))
+    return examples, {t["track_id"]: work / t["wav"] for t in corpus["tracks"]}

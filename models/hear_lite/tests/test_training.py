@@ -1,0 +1,61 @@
+"""The example plan, the cached-feature set and a resumed training run on tiny random features."""
+import json
+
+import numpy as np
+import torch
+
+from hear_lite import features, targets, train
+from hear_lite.model import INPUT_DIM, STREAMS
+
+TRACKS = [{"track_id": f"{p}/t{i}", "package": p, "split": s, "wav": f"wav24/{p}/t{i}.wav"}
+          for p, s in (("pa", "train"), ("pb", "train"), ("pc", "validation"), ("pd", "validation"))
+          for i in range(3)]
+
+
+def test_plan_is_deterministic_and_keeps_song_ids():
+    plan = features.plan_examples(TRACKS)
+    assert sorted(plan, key=lambda e: e.key) == sorted(features.plan_examples(TRACKS[::-1]), key=lambda e: e.key)
+    for e in plan:
+        assert e.song_id == e.key.split("#")[0] and e.package == e.song_id.split("/")[0]
+        assert e.augmented == (e.split == "train")
+        np.testing.assert_allclose(e.target, targets.target("produced", e.degradation, e.severity), atol=1e-4)
+        if e.donor:
+            donor = next(t for t in TRACKS if t["track_id"] == e.donor)
+            assert donor["split"] == e.split and donor["package"] != e.package
+    per_track = {t["track_id"]: sum(e.song_id == t["track_id"] for e in plan) for t in TRACKS}
+    assert all(n == 1 + features.DEGRADED_PER_TRACK[t["split"]] for t, n in zip(TRACKS, per_track.values()))
+
+
+def test_stream_columns_pick_whole_streams():
+    assert len(train.stream_columns((0, 1, 2, 3))) == INPUT_DIM
+    cols = train.stream_columns((0, 2))  # the first source at both scales
+    dims = [96 if s["source"] == "timbre" else 72 for s in STREAMS]
+    assert len(cols) == dims[0] + dims[2] and cols[0] == 0 and cols[dims[0]] == dims[0] + dims[1]
+
+
+def _fake_cache(work, plan):
+    rng = np.random.default_rng(0)
+    for e in plan:
+        path = work / "features" / e.cache_name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        x = rng.standard_normal((int(rng.integers(20, 40)), INPUT_DIM)).astype(np.float16)
+        x[:, 0] = np.float16(np.mean(e.target) - 3)  # something to learn
+        np.save(path, x)
+
+
+def test_training_checkpoints_and_resumes(tmp_path):
+    plan = features.plan_examples(TRACKS)
+    _fake_cache(tmp_path, plan)
+    tr = [e for e in plan if e.split == "train"]
+    va = [e for e in plan if e.split == "validation"]
+    cfg = train.TrainConfig(epochs=1, lr=1e-3, crop_frames=24, val_frames=40)
+    torch.set_num_threads(1)
+    first = train.train(tmp_path, tmp_path / "run", tr, va, cfg, log=lambda m: None)
+    assert first["epoch"] == 1 and (tmp_path / "run/best.pt").exists()
+    messages = []
+    cfg.epochs = 2
+    second = train.train(tmp_path, tmp_path / "run", tr, va, cfg, log=messages.append)
+    assert messages[0].startswith("resumed at epoch 1") and second["epoch"] == 2
+    log = [json.loads(line) for line in (tmp_path / "run/log.jsonl").read_text().splitlines()]
+    assert [r["epoch"] for r in log] == [1, 2] and set(log[0]["validation"]) == {*targets.DIMENSIONS, "mean"}
+    assert second["step"] == 2  # 24 training examples: 3 batches, one (partial) accumulation per epoch

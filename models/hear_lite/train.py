@@ -1,0 +1,179 @@
+"""Training HEAR-Lite's head on cached features with the HEAR recipe; checkpointed and resumable.
+
+Per step: 8 examples, each with a C-Mixup partner drawn from the whole training set by label distance
+(never its own song); both go through the head to the pooled representation, one lambda ~ Beta(2, 2) mixes
+representations and labels; loss SmoothL1 + beta_rank x ListMLE; gradients accumulated over 4 steps, clipped
+at norm 1.0; Adam (lr, weight decay as published); learning rate halved on a 400-step plateau.
+
+One deviation from HEAR, for the CPU: each training example is a random crop of CROP_FRAMES frames (60 s)
+of its song's features (the features themselves were computed on the whole song, so the track-scale
+streams still carry whole-song context). Validation scores whole songs.
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from . import cmixup, recipe
+from .features import Example
+from .metrics import evaluate
+from .model import LITE_CONFIG, STREAMS, LiteHead
+from .sources import SOURCES
+
+CROP_FRAMES = 1500
+
+
+@dataclass
+class TrainConfig:
+    epochs: int = recipe.EPOCHS
+    lr: float = recipe.LEARNING_RATE
+    crop_frames: int = CROP_FRAMES
+    val_frames: int = 4500           # validation scores the first 3 minutes of each example
+    streams: tuple[int, ...] = (0, 1, 2, 3)  # indices into model.STREAMS (ablations drop some)
+    cmixup: bool = True
+    listmle: bool = True
+    seed: int = 0
+    max_steps: int | None = None     # stop early (smoke runs)
+    log_every: int = 20
+
+
+def stream_columns(streams: tuple[int, ...]) -> np.ndarray:
+    """Feature columns of the chosen streams in the cached [T, INPUT_DIM] matrix."""
+    starts = np.cumsum([0] + [SOURCES[s["source"]].dim for s in STREAMS])
+    return np.concatenate([np.arange(starts[i], starts[i + 1]) for i in streams])
+
+
+class FeatureSet:
+    def __init__(self, work: Path, examples: list[Example], columns: np.ndarray) -> None:
+        self.paths = [work / "features" / e.cache_name for e in examples]
+        self.targets = np.array([e.target for e in examples], dtype=np.float32)
+        self.song_ids = [e.song_id for e in examples]
+        self.columns = columns
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def load(self, i: int, frames: int, rng: np.random.Generator | None) -> np.ndarray:
+        """Up to `frames` frames: a random crop when rng is given, else the first frames."""
+        array = np.load(self.paths[i], mmap_mode="r")
+        start = int(rng.integers(0, len(array) - frames + 1)) if rng is not None and len(array) > frames else 0
+        return np.asarray(array[start: start + frames, self.columns], dtype=np.float32)
+
+
+def batch(arrays: list[np.ndarray]) -> tuple[torch.Tensor, torch.Tensor]:
+    lengths = torch.tensor([len(a) for a in arrays], dtype=torch.int64)
+    out = torch.zeros(len(arrays), int(lengths.max()), arrays[0].shape[1])
+    for i, a in enumerate(arrays):
+        out[i, : len(a)] = torch.from_numpy(a)
+    return out, lengths
+
+
+@torch.no_grad()
+def predict(head: LiteHead, data: FeatureSet, frames: int, batch_size: int = 8) -> np.ndarray:
+    head.eval()
+    out = []
+    for s in range(0, len(data), batch_size):
+        x, lengths = batch([data.load(i, frames, None) for i in range(s, min(s + batch_size, len(data)))])
+        out.append(head(x, lengths).numpy())
+    head.train()
+    return np.concatenate(out)
+
+
+FIT_EXAMPLES = 64
+
+
+def training_fit(head: LiteHead, data: FeatureSet, frames: int) -> float:
+    """SmoothL1 of plain (unmixed) predictions on the first crop of up to 64 training examples: a steadier
+    sign of learning than the mixed, randomly cropped training loss."""
+    subset = FeatureSet.__new__(FeatureSet)
+    n = min(FIT_EXAMPLES, len(data))
+    subset.paths, subset.targets, subset.columns = data.paths[:n], data.targets[:n], data.columns
+    pred = torch.from_numpy(predict(head, subset, frames))
+    return float(torch.nn.functional.smooth_l1_loss(pred, torch.from_numpy(subset.targets), beta=recipe.SMOOTH_L1_BETA))
+
+
+def make_head(columns: np.ndarray) -> LiteHead:
+    return LiteHead(type(LITE_CONFIG)(**{**asdict(LITE_CONFIG), "input_dim_raw": len(columns)}))
+
+
+def train(work: Path, run_dir: Path, train_examples: list[Example], val_examples: list[Example],
+          cfg: TrainConfig, log=print) -> dict:
+    """Train (or resume) into run_dir: last.pt every epoch, best.pt on the best validation, log.jsonl."""
+    run_dir.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(cfg.seed)
+    columns = stream_columns(cfg.streams)
+    train_set, val_set = FeatureSet(work, train_examples, columns), FeatureSet(work, val_examples, columns)
+    sampler = cmixup.PartnerSampler(train_set.targets, train_set.song_ids)
+    head = make_head(columns)
+    optimizer = recipe.make_optimizer(head.parameters(), cfg.lr)
+    scheduler = recipe.make_scheduler(optimizer)
+    state = {"epoch": 0, "step": 0, "best": -1e9, "best_metrics": None, "rng": cfg.seed}
+    last = run_dir / "last.pt"
+    if last.exists():
+        saved = torch.load(last)
+        head.load_state_dict(saved["head"])
+        optimizer.load_state_dict(saved["optimizer"])
+        scheduler.load_state_dict(saved["scheduler"])
+        state = saved["state"]
+        log(f"resumed at epoch {state['epoch']}, step {state['step']}")
+    (run_dir / "config.json").write_text(json.dumps(asdict(cfg), indent=1))
+    beta_rank = recipe.BETA_RANK[2] if cfg.listmle else 0.0
+    logfile = open(run_dir / "log.jsonl", "a")
+    head.train()
+    if state["step"] == 0:
+        state["initial_fit"] = training_fit(head, train_set, cfg.crop_frames)
+    while state["epoch"] < cfg.epochs:
+        rng = np.random.default_rng([cfg.seed, state["epoch"]])
+        order = rng.permutation(len(train_set))
+        losses, started = [], time.time()
+        optimizer.zero_grad(set_to_none=True)
+        batches = list(range(0, len(order) - recipe.BATCH_SIZE + 1, recipe.BATCH_SIZE))
+        for b, s in enumerate(batches):
+            idx = order[s: s + recipe.BATCH_SIZE]
+            x, lengths = batch([train_set.load(i, cfg.crop_frames, rng) for i in idx])
+            y = torch.from_numpy(train_set.targets[idx])
+            pooled = head.pooled(x, lengths)
+            if cfg.cmixup:
+                partners = [sampler.sample(int(i), rng) for i in idx]
+                px, plengths = batch([train_set.load(j, cfg.crop_frames, rng) for j in partners])
+                pooled, y = cmixup.mix(pooled, y, head.pooled(px, plengths),
+                                       torch.from_numpy(train_set.targets[partners]), cmixup.draw_lambda(rng))
+            loss = recipe.hear_loss(head.score(pooled), y, beta_rank)
+            (loss / recipe.ACCUMULATION_STEPS).backward()
+            losses.append(loss.item())
+            if (b + 1) % recipe.ACCUMULATION_STEPS == 0 or b + 1 == len(batches):
+                torch.nn.utils.clip_grad_norm_(head.parameters(), recipe.GRAD_CLIP_NORM)
+                optimizer.step()
+                optimizer.zero_grad(set_to_none=True)
+                scheduler.step(loss.item())
+                state["step"] += 1
+            if (b + 1) % cfg.log_every == 0:
+                log(f"epoch {state['epoch'] + 1} batch {b + 1}: loss {np.mean(losses[-cfg.log_every:]):.4f}")
+            if cfg.max_steps is not None and len(losses) >= cfg.max_steps:
+                break
+        metrics = evaluate(predict(head, val_set, cfg.val_frames), val_set.targets) if len(val_set) else None
+        fit = training_fit(head, train_set, cfg.crop_frames)
+        score = sum(metrics["mean"].values()) if metrics else -np.mean(losses)
+        state["epoch"] += 1
+        record = {"epoch": state["epoch"], "step": state["step"], "loss": float(np.mean(losses)), "fit": fit,
+                  "first_losses": losses[:5], "last_losses": losses[-5:], "seconds": round(time.time() - started, 1),
+                  "lr": optimizer.param_groups[0]["lr"], "validation": metrics}
+        logfile.write(json.dumps(record) + "\n")
+        logfile.flush()
+        log(f"epoch {state['epoch']}: loss {record['loss']:.4f}, validation mean {metrics and metrics['mean']}")
+        if score > state["best"]:
+            state["best"], state["best_metrics"] = score, metrics
+            torch.save({"head": head.state_dict(), "config": asdict(cfg), "columns": columns.tolist(),
+                        "metrics": metrics, "epoch": state["epoch"]}, run_dir / "best.pt")
+        torch.save({"head": head.state_dict(), "optimizer": optimizer.state_dict(),
+                    "scheduler": scheduler.state_dict(), "state": state}, last.with_suffix(".part"))
+        last.with_suffix(".part").rename(last)
+        if cfg.max_steps is not None:
+            break
+    logfile.close()
+    return state
