@@ -3,7 +3,9 @@
 // Hand-written because it is the decode path's hot loop and no npm resampler is both alias-free and fast:
 // libsamplerate-js SINC_BEST took 6.3 s for 144 s of audio, SINC_MEDIUM loses 5 dB at 11 kHz (see
 // shared/notes/machine.md). This one runs any rational ratio from one table of L phases (L = toRate / gcd),
-// so each output sample is one dot product of K taps, with no per-sample trigonometry.
+// so each output sample is one dot product of K taps, with no per-sample trigonometry; the dot products
+// run in a small WebAssembly SIMD kernel (resample-kernel.ts). A 2:1 ratio (48 -> 24 kHz) is the same
+// code with a single phase row; identical rates skip the filter entirely.
 //
 // Design (f_N = Nyquist of the lower of the two rates, transition band TRANSITION * f_N wide, stopband
 // attenuated by ATTENUATION_DB):
@@ -12,6 +14,8 @@
 // - upsampling: the transition band is centred on the input Nyquist, so the image of a passband tone at
 //   f (at f_in - f) falls in the stopband, and a 22.05 kHz input keeps its passband up to 10 kHz.
 // Both properties are measured against the specification and against sox in test/unit/resample.test.ts.
+
+import { ResampleKernel } from './resample-kernel';
 
 const ATTENUATION_DB = 110;
 const TRANSITION = 0.2;
@@ -22,7 +26,7 @@ export interface ResamplerDesign {
   /** Output samples per `down` input samples, in lowest terms. */
   up: number;
   down: number;
-  /** Taps per phase (a multiple of 4 for the unrolled kernel). */
+  /** Taps per phase (a multiple of 8, as the SIMD kernel needs). */
   taps: number;
   /** `up` rows of `taps` coefficients; row p holds the filter for output times p/up past an input sample. */
   table: Float32Array;
@@ -57,9 +61,9 @@ export function designResampler(fromRate: number, toRate: number): ResamplerDesi
   const cutoffHz = toRate > fromRate ? nyquist : nyquist - transitionHz / 2;
   const cutoff = cutoffHz / fromRate; // cycles per input sample
   const beta = 0.1102 * (ATTENUATION_DB - 8.7); // Kaiser's formula for A > 50 dB
-  // Kaiser's length estimate, in input samples, rounded up to a multiple of 4.
+  // Kaiser's length estimate, in input samples, rounded up to a multiple of 8.
   const length = (ATTENUATION_DB - 7.95) / (2.285 * 2 * Math.PI * (transitionHz / fromRate));
-  const taps = Math.ceil(length / 4) * 4;
+  const taps = Math.ceil(length / 8) * 8;
   if (up * taps > MAX_TABLE) {
     throw new RangeError(`cannot resample ${fromRate} Hz to ${toRate} Hz: the ratio ${up}/${down} needs too large a filter`);
   }
@@ -85,30 +89,41 @@ export function designResampler(fromRate: number, toRate: number): ResamplerDesi
   return { up, down, taps, table };
 }
 
+/** Byte offsets in the kernel's memory: results at 0, the filter table at 16, then pending input and output. */
+const TABLE_AT = 16;
+
 /**
  * Streaming resampler: push input blocks of any size, read back output blocks; the output is exactly
  * ceil(n * toRate / fromRate) samples for n input samples, aligned so input time 0 is output time 0.
+ * Pending input and output live in the SIMD kernel's memory, so nothing is copied per output sample.
  */
 export class Resampler {
   private readonly design: ResamplerDesign;
+  private readonly kernel: ResampleKernel;
   private readonly step: number;
   private readonly stepRemainder: number;
-  /** Pending input, in "padded" coordinates: padded[j + taps/2 - 1] is input sample j. */
-  private pending: Float32Array;
+  private readonly pendingAt: number;
+  /** Pending input, in "padded" coordinates: pending[j + taps/2 - 1] is input sample j. */
+  private pendingCapacity: number;
   private pendingLength: number;
-  /** Index into `pending` of the first tap of the next output, and that output's phase. */
+  private outCapacity: number;
+  /** Index into pending input of the first tap of the next output, and that output's phase. */
   private first = 0;
   private phase = 0;
   private inputCount = 0;
   private outputCount = 0;
-  private out = new Float32Array(0);
 
   constructor(readonly fromRate: number, readonly toRate: number) {
     this.design = designResampler(fromRate, toRate);
-    this.step = Math.floor(this.design.down / this.design.up);
-    this.stepRemainder = this.design.down % this.design.up;
-    this.pendingLength = this.design.taps / 2 - 1;
-    this.pending = new Float32Array(Math.max(1024, this.design.taps * 2));
+    const { up, down, taps, table } = this.design;
+    this.step = Math.floor(down / up);
+    this.stepRemainder = down % up;
+    this.pendingAt = TABLE_AT + Math.ceil((table.length * 4) / 16) * 16;
+    this.pendingLength = taps / 2 - 1;
+    this.pendingCapacity = roundUp4(Math.max(1 << 14, taps * 2));
+    this.outCapacity = roundUp4(Math.ceil((this.pendingCapacity * up) / down) + 4);
+    this.kernel = new ResampleKernel(this.outAt + this.outCapacity * 4);
+    this.heap().set(table, TABLE_AT / 4);
   }
 
   /** Feed input; returns the output now computable (a view valid until the next call). */
@@ -126,62 +141,50 @@ export class Resampler {
     return this.run(total - this.outputCount);
   }
 
+  private get outAt(): number {
+    return this.pendingAt + this.pendingCapacity * 4;
+  }
+
+  private heap(): Float32Array {
+    return new Float32Array(this.kernel.memory.buffer);
+  }
+
   private append(input: Float32Array): void {
-    // Drop what no future output needs, then grow if the new block does not fit.
+    const base = this.pendingAt / 4;
+    // Drop what no future output needs, then make room (the output area moves up; it holds nothing yet).
     if (this.first > 0) {
-      this.pending.copyWithin(0, this.first, this.pendingLength);
+      this.heap().copyWithin(base, base + this.first, base + this.pendingLength);
       this.pendingLength -= this.first;
       this.first = 0;
     }
     const needed = this.pendingLength + input.length;
-    if (needed > this.pending.length) {
-      const grown = new Float32Array(Math.max(needed, this.pending.length * 2));
-      grown.set(this.pending.subarray(0, this.pendingLength));
-      this.pending = grown;
+    if (needed > this.pendingCapacity) {
+      this.pendingCapacity = roundUp4(Math.max(needed, this.pendingCapacity * 2));
+      this.kernel.ensure(this.outAt + this.outCapacity * 4);
     }
-    this.pending.set(input, this.pendingLength);
+    this.heap().set(input, base + this.pendingLength);
     this.pendingLength = needed;
   }
 
   private run(limit: number): Float32Array {
-    const { up, taps, table } = this.design;
-    const x = this.pending;
+    const { up, down, taps } = this.design;
     // Outputs whose last tap is already here: first + taps <= pendingLength.
-    const ready = Math.max(0, Math.floor(((this.pendingLength - taps - this.first) * up + (up - 1 - this.phase)) / this.design.down) + 1);
+    const ready = Math.max(0, Math.floor(((this.pendingLength - taps - this.first) * up + (up - 1 - this.phase)) / down) + 1);
     const count = Math.min(ready, limit);
-    if (this.out.length < count) this.out = new Float32Array(count);
-    const y = this.out;
-    const step = this.step;
-    const rem = this.stepRemainder;
-    let i = this.first;
-    let p = this.phase;
-    for (let n = 0; n < count; n++) {
-      let o = p * taps;
-      const end = o + taps;
-      let j = i;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (; o < end; o += 4, j += 4) {
-        s0 += table[o] * x[j];
-        s1 += table[o + 1] * x[j + 1];
-        s2 += table[o + 2] * x[j + 2];
-        s3 += table[o + 3] * x[j + 3];
-      }
-      y[n] = s0 + s1 + s2 + s3;
-      i += step;
-      p += rem;
-      if (p >= up) {
-        p -= up;
-        i++;
-      }
+    if (count > this.outCapacity) {
+      this.outCapacity = roundUp4(count);
+      this.kernel.ensure(this.outAt + this.outCapacity * 4);
     }
-    this.first = i;
-    this.phase = p;
+    const next = this.kernel.run(this.pendingAt, TABLE_AT, this.outAt, count, this.first, this.phase, taps, up, this.step, this.stepRemainder);
+    this.first = next.first;
+    this.phase = next.phase;
     this.outputCount += count;
-    return y.subarray(0, count);
+    return new Float32Array(this.kernel.memory.buffer, this.outAt, count);
   }
+}
+
+function roundUp4(n: number): number {
+  return Math.ceil(n / 4) * 4;
 }
 
 /** Resample a whole signal at once (tests, benchmarks). Identical rates return a copy. */
