@@ -75,13 +75,20 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def _unnamed_in_music_dir(rel: str, path: Path) -> bool:
+    """Some packages name their tracks without an extension (blobwars-data: music/arctic); in a music
+    folder, a file with no extension and at least 64 kB is probed like an audio file."""
+    parts = rel.split("/")[:-1]
+    return not path.suffix and path.stat().st_size >= 65536 and any(MUSIC_DIR.match(p) for p in parts)
+
+
 def _candidates(root: Path, scratch: Path) -> list[tuple[str, Path]]:
     """(path inside the package, file on disk) for every audio file, archive members included."""
     found = []
     for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink()):
         rel = str(path.relative_to(root))
         ext = path.suffix.lower()
-        if ext in AUDIO_EXTENSIONS:
+        if ext in AUDIO_EXTENSIONS or _unnamed_in_music_dir(rel, path):
             found.append((rel, path))
         elif ext in ARCHIVE_EXTENSIONS and zipfile.is_zipfile(path):
             with zipfile.ZipFile(path) as archive:

@@ -26,9 +26,10 @@ def test_split_is_by_whole_packages_near_the_share():
     assert validation == corpus.split_packages(dict(reversed(list(durations.items())))), "order-independent"
 
 
-def _sine_ogg(path: Path, seconds: float, freq: float) -> None:
+def _sine_ogg(path: Path, seconds: float, freq: float, lavfi: str | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", f"sine=frequency={freq}:duration={seconds}",
+    lavfi = lavfi or f"sine=frequency={freq}:duration={seconds}"
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", lavfi,
                     "-ar", "44100", "-ac", "2", "-c:a", "libvorbis", str(path)], check=True)
 
 
@@ -45,12 +46,14 @@ def test_build_package_from_a_local_deb(tmp_path):
     _sine_ogg(game / "music/jingle.ogg", 3.0, 550.0)
     _sine_ogg(game / "sfx/engine_loop.ogg", 45.0, 100.0)
     _sine_ogg(game / "levels/long_piece.ogg", 41.0, 330.0)
+    _sine_ogg(game / "music/unnamed.ogg", 20.0, 0, "anoisesrc=duration=20:amplitude=0.3")  # > 64 kB
+    (game / "music/unnamed.ogg").rename(game / "music/unnamed")  # a track without an extension
     work = tmp_path / "work"
     (work / "debs").mkdir(parents=True)
     subprocess.run(["dpkg-deb", "-Zgzip", "--build", str(tree), str(work / "debs" / f"{pkg}_1.0_all.deb")],
                    check=True, capture_output=True)
     tracks = corpus.build_package(work, pkg, set())
-    assert sorted(Path(t.source).name for t in tracks) == ["long_piece.ogg", "theme.ogg"]
+    assert sorted(Path(t.source).name for t in tracks) == ["long_piece.ogg", "theme.ogg", "unnamed"]
     for t in tracks:
         audio, rate = read_wav(work / t.wav)
         assert rate == 24000 and t.duration == round(len(audio) / 24000, 3)
