@@ -168,17 +168,21 @@ def load_recorded(work: Path) -> dict[str, list[Track]]:
     return recorded
 
 
-def split_packages(durations: dict[str, float], share: float = VALIDATION_SHARE) -> set[str]:
+def split_packages(durations: dict[str, float], fixed: dict[str, str] | None = None,
+                   share: float = VALIDATION_SHARE) -> set[str]:
     """Validation packages: whole packages in a fixed pseudo-random order until `share` of the duration.
 
-    A package whose addition would overshoot the share by more than half of it is passed over, so one big
-    package cannot take the whole validation set.
+    Packages in `fixed` keep the split they already have (features cached for a split must stay valid when
+    packages are added later); the others are added in order. A package whose addition would overshoot the
+    share by more than half of it is passed over, so one big package cannot take the whole validation set.
     """
+    fixed = {p: s for p, s in (fixed or {}).items() if p in durations}
     total = sum(durations.values())
+    chosen = {p for p, s in fixed.items() if s == "validation"}
+    taken = sum(durations[p] for p in chosen)
     order = sorted(durations, key=lambda p: hashlib.sha256(f"{SPLIT_SEED}:{p}".encode()).hexdigest())
-    chosen, taken = set(), 0.0
     for package in order:
-        if durations[package] <= 0 or taken >= share * total:
+        if package in fixed or durations[package] <= 0 or taken >= share * total:
             continue
         if taken + durations[package] > 1.5 * share * total:
             continue
@@ -191,7 +195,10 @@ def write_corpus(work: Path) -> dict:
     """corpus.json: every recorded track with its split; returns the summary it writes."""
     recorded = load_recorded(work)
     durations = {p: sum(t.duration for t in ts) for p, ts in recorded.items()}
-    validation = split_packages(durations)
+    previous = work / "corpus.json"
+    fixed = {p: v["split"] for p, v in json.loads(previous.read_text())["packages"].items()
+             if v["tracks"]} if previous.exists() else {}
+    validation = split_packages(durations, fixed)
     tracks = [dict(asdict(t), split="validation" if p in validation else "train")
               for p, ts in recorded.items() for t in ts]
     summary = {
@@ -202,7 +209,7 @@ def write_corpus(work: Path) -> dict:
                   for s in ("train", "validation")},
         "tracks": tracks,
     }
-    (work / "corpus.json").write_text(json.dumps(summary, indent=1))
+    previous.write_text(json.dumps(summary, indent=1))
     return summary
 
 

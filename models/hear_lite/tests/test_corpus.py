@@ -24,6 +24,10 @@ def test_split_is_by_whole_packages_near_the_share():
     share = sum(durations[p] for p in validation) / sum(durations.values())
     assert 0.2 <= share <= 0.3
     assert validation == corpus.split_packages(dict(reversed(list(durations.items())))), "order-independent"
+    # Splits already given stay as they are when packages are added.
+    fixed = {p: ("validation" if p in validation else "train") for p in durations}
+    grown = corpus.split_packages({**durations, "pkg-new": 5000.0}, fixed)
+    assert validation <= grown and all(p in validation for p in grown - {"pkg-new"})
 
 
 def _sine_ogg(path: Path, seconds: float, freq: float, lavfi: str | None = None) -> None:
