@@ -98,7 +98,7 @@ async function sourceFeatures(
     for (const w of windows) {
       checkCancelled();
       const waveform = samples.subarray(w.start, w.end);
-      const { features } = await runner.run(source.path, { waveform: { data: waveform, dims: [1, waveform.length] } }, ['features']);
+      const { features } = await runner.run(source.path, 'source', { waveform: { data: waveform, dims: [1, waveform.length] } }, ['features']);
       const [batch, frames, dim] = features!.dims;
       if (features!.dims.length !== 3 || batch !== 1 || dim !== source.dim) {
         throw new HearError('BAD_BUNDLE', `source '${source.id}' returned features of shape [${features!.dims.join(', ')}], expected [1, frames, ${source.dim}]`, source.path);
@@ -142,7 +142,7 @@ async function runHead(plan: PipelinePlan, m: FeatureMatrix, from: number, to: n
     features: { data: m.data.subarray(from * m.dim, to * m.dim), dims: [1, frames, m.dim] },
     lengths: { data: BigInt64Array.of(BigInt(frames)), dims: [1] },
   };
-  const { scores } = await runner.run(plan.head.path, feeds, ['scores']);
+  const { scores } = await runner.run(plan.head.path, 'head', feeds, ['scores']);
   if (scores!.data.length !== plan.labelCount) {
     throw new HearError('BAD_BUNDLE', `the head returned ${scores!.data.length} scores for ${plan.labelCount} labels`, plan.head.path);
   }

@@ -1,3 +1,3 @@
 export { InferencePool, type RunOptions } from './pool';
 export { EXECUTION_PROVIDERS, PROVIDER_CHOICES, parseProviderChoice, providerCandidates } from './providers';
-export type { GraphRunner, TensorData } from './sessions';
+export type { GraphRole, GraphRunner, TensorData } from './sessions';
