@@ -12,7 +12,7 @@ import { HearError } from '../errors';
 import { MonoSink } from './mono-sink';
 
 const MIN_DECODED = 0.5;
-const READ_BLOCK = 1 << 18;
+const READ_BLOCK = 1 << 16;
 
 export type NativeCodec = 'mp3' | 'flac' | 'ogg/vorbis';
 
