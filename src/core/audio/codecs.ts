@@ -90,6 +90,8 @@ export async function decodeWithCodec(codec: NativeCodec, options: CodecDecodeOp
         maxDurationSeconds: options.maxDurationSeconds,
         expectedFrames: options.declaredSeconds ? Math.ceil(options.declaredSeconds * block.sampleRate) : undefined,
       });
+    } else if (block.sampleRate !== sink.sampleRate) {
+      throw new HearError('UNSUPPORTED_FORMAT', `sample rate changes mid-stream (${sink.sampleRate} Hz, then ${block.sampleRate} Hz)`, file);
     }
     // The FLAC decoder scales integers by 1 / (2^(bits-1) - 1); WAV readers, sox and ffmpeg use
     // 1 / 2^(bits-1). Rescale so a FLAC and the WAV it came from give identical samples.
