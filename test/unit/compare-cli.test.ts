@@ -2,20 +2,23 @@
 // codes, usage errors. Each run is a child process with the command registered
 // the way src/cli/main.ts registers it.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { readLabels, readPredictions } from '../../src/core/labels';
+import { evaluate } from '../../src/core/metrics';
 import { DIMENSIONS, OFFICIAL_THRESHOLDS } from '../../src/core/types';
 
 const ROOT = join(__dirname, '../..');
 
-/** Runs `hear <args>` with only the eval and compare commands registered, as main.ts does. */
-function hear(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+/** Runs `hear <args>` with these commands registered as main.ts registers them. */
+function hear(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const driver = `
     const { Command, CommanderError } = require('commander');
     const program = new Command('hear').exitOverride().configureOutput({ outputError: (t, w) => w(t) });
+    require('./src/cli/commands/score').registerScore(program);
     require('./src/cli/commands/eval').registerEval(program);
     require('./src/cli/commands/compare').registerCompare(program);
     require('./src/cli/commands/export').registerExport(program);
@@ -24,8 +27,11 @@ function hear(...args: string[]): { status: number | null; stdout: string; stder
       process.stderr.write('hear: ' + err.message + '\\n');
       process.exitCode = 1;
     });`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', driver, '--', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  return new Promise((done) => {
+    const child = execFile(process.execPath, ['--import', 'tsx', '-e', driver, '--', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } }, (_, stdout, stderr) =>
+      done({ status: child.exitCode, stdout, stderr }),
+    );
+  });
 }
 
 const scratch = mkdtempSync(join(tmpdir(), 'hear-cli-'));
@@ -48,9 +54,9 @@ function writeRun(name: string, scores: number[][]): string {
 const fileA = writeRun('ckpt-a', golden.a);
 const fileB = writeRun('ckpt-b', golden.b);
 
-describe('hear compare', () => {
-  it('prints the table and exits 3 with --fail-if-worse when B is worse (Clarity here)', () => {
-    const r = hear('compare', fileA, fileB, '--resamples', '1000', '--fail-if-worse', 'any');
+describe('hear compare', { concurrency: true }, () => {
+  it('prints the table and exits 3 with --fail-if-worse when B is worse (Clarity here)', async () => {
+    const r = await hear('compare', fileA, fileB, '--resamples', '1000', '--fail-if-worse', 'any');
     assert.equal(r.status, 3, r.stderr);
     assert.match(r.stdout, /Coherence .*better/);
     assert.match(r.stdout, /Clarity .*worse/);
@@ -59,32 +65,32 @@ describe('hear compare', () => {
     assert.match(r.stderr, /significantly worse \(any\)/);
   });
 
-  it('--markdown for a pull request; a gate on a dimension that did not get worse exits 0', () => {
-    const r = hear('compare', fileA, fileB, '--markdown', '--resamples', '1000', '--fail-if-worse', 'Musicality');
+  it('--markdown for a pull request; a gate on a dimension that did not get worse exits 0', async () => {
+    const r = await hear('compare', fileA, fileB, '--markdown', '--resamples', '1000', '--fail-if-worse', 'Musicality');
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^### HEAR comparison: .*ckpt-b\.json \(B\) vs .*ckpt-a\.json \(A\)/);
     assert.match(r.stdout, /> \*\*Warning:\*\* HEAR-Lite/);
     assert.match(r.stdout, /\*\*Verdict:\*\* Overall: B better/);
   });
 
-  it('--json is the comparison with every number; --seed makes it reproducible', () => {
-    const one = JSON.parse(hear('compare', fileA, fileB, '--json', '--resamples', '500', '--seed', '9').stdout);
+  it('--json is the comparison with every number; --seed makes it reproducible', async () => {
+    const one = JSON.parse((await hear('compare', fileA, fileB, '--json', '--resamples', '500', '--seed', '9')).stdout);
     assert.equal(one.rows.length, 6);
     assert.equal(one.seed, 9);
     assert.equal(one.paired, true);
   });
 
-  it('a usage error exits 2', () => {
-    assert.equal(hear('compare', fileA, fileB, '--fail-if-worse', 'groove').status, 2);
+  it('a usage error exits 2', async () => {
+    assert.equal((await hear('compare', fileA, fileB, '--fail-if-worse', 'groove')).status, 2);
   });
 });
 
-describe('hear eval', () => {
+describe('hear eval', { concurrency: true }, () => {
   const EVAL = join(ROOT, 'test/fixtures/stats/eval');
   const expected = JSON.parse(readFileSync(join(EVAL, 'expected.json'), 'utf8'));
 
-  it('prints the official table (3 decimals) with the system level, and notes unmatched songs', () => {
-    const r = hear('eval', '--labels', join(EVAL, 'metadata.jsonl'), '--pred', join(EVAL, 'predictions.json'), '--system-key', 'system');
+  it('prints the official table (3 decimals) with the system level, and notes unmatched songs', async () => {
+    const r = await hear('eval', '--labels', join(EVAL, 'metadata.jsonl'), '--pred', join(EVAL, 'predictions.json'), '--system-key', 'system');
     assert.equal(r.status, 0, r.stderr);
     const coherence = expected.utterance.dimensions.Coherence;
     const cells = ['lcc', 'srcc', 'ktau', 'tta'].map((m) => (Math.round(coherence[m] * 1000) / 1000).toFixed(3));
@@ -94,8 +100,8 @@ describe('hear eval', () => {
     assert.match(r.stderr, /1 labelled songs have no prediction \(matched by file stem\): mp3\/999\.mp3/);
   });
 
-  it('--json --track 1 gives Musicality alone, unrounded and rounded', () => {
-    const r = hear('eval', '--labels', join(EVAL, 'metadata.jsonl'), '--pred', join(EVAL, 'predictions.json'), '--track', '1', '--json');
+  it('--json --track 1 gives Musicality alone, unrounded and rounded', async () => {
+    const r = await hear('eval', '--labels', join(EVAL, 'metadata.jsonl'), '--pred', join(EVAL, 'predictions.json'), '--track', '1', '--json');
     assert.equal(r.status, 0, r.stderr);
     const json = JSON.parse(r.stdout);
     assert.deepEqual(json.dimensions, ['Musicality']);
@@ -103,18 +109,18 @@ describe('hear eval', () => {
     assert.equal(json.utterance.dimensions[0].rounded.lcc, Math.round(expected.track1.lcc * 1000) / 1000);
   });
 
-  it('usage errors exit 2; a bad labels file exits 1 naming it', () => {
-    assert.equal(hear('eval', '--labels', join(EVAL, 'metadata.jsonl')).status, 2);
+  it('usage errors exit 2; a bad labels file exits 1 naming it', async () => {
+    assert.equal((await hear('eval', '--labels', join(EVAL, 'metadata.jsonl'))).status, 2);
     const bad = join(scratch, 'bad.jsonl');
     writeFileSync(bad, '{"file_name": "a.mp3"}\n');
-    const r = hear('eval', '--labels', bad, '--pred', fileA);
+    const r = await hear('eval', '--labels', bad, '--pred', fileA);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /bad\.jsonl: no dimension/);
   });
 });
 
-describe('hear export', () => {
-  it('writes a REAPER region CSV of the named song; a song without segments is refused', () => {
+describe('hear export', { concurrency: true }, () => {
+  it('writes a REAPER region CSV of the named song; a song without segments is refused', async () => {
     const results = join(scratch, 'segments.jsonl');
     const base = { labels: [...DIMENSIONS], thresholds: [4, 4, 3.75, 3.75, 4], scores: [4, 4, 4, 4, 4] };
     const segments = [
@@ -123,15 +129,56 @@ describe('hear export', () => {
     ];
     writeFileSync(results, [{ ...base, file: '/m/one.wav', segments }, { ...base, file: '/m/two.wav', segments: [] }].map((r) => JSON.stringify(r)).join('\n'));
     const out = join(scratch, 'one.csv');
-    const r = hear('export', results, 'one', '--format', 'reaper', '--out', out);
+    const r = await hear('export', results, 'one', '--format', 'reaper', '--out', out);
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(readFileSync(out, 'utf8').split('\n').slice(0, 3).map((l) => l.split(',')), [
       ['#', 'Name', 'Start', 'End', 'Length', 'Color'],
       ['R1', '#1 overall 4.00 | Coh 4.00 Mus 4.00 Mem 4.00 Cla 4.00 Nat 4.00 | strongest', '0:00.000', '0:30.000', '0:30.000', '30A030'],
       ['R2', '#2 overall 3.00 | Coh 3.00 Mus 3.00 Mem 3.00 Cla 3.00 Nat 3.00 | weakest', '0:30.000', '0:41.500', '0:11.500', 'D03030'],
     ]);
-    const none = hear('export', results, 'two.wav', '--format', 'audacity');
+    const none = await hear('export', results, 'two.wav', '--format', 'audacity');
     assert.equal(none.status, 1);
     assert.match(none.stderr, /two\.wav: has no segment scores/);
+  });
+});
+
+describe('audio folders scored on the way (tiny-hear fixture bundle)', { concurrency: true }, () => {
+  const audio = join(ROOT, 'test/fixtures/audio');
+  const tiny = join(ROOT, 'test/fixtures/tiny-hear');
+  const runA = join(scratch, 'run-a');
+  const runB = join(scratch, 'run-b');
+  const place = (from: string, to: string) => {
+    mkdirSync(join(to, '..'), { recursive: true });
+    copyFileSync(join(audio, from), to);
+  };
+  place('short-8s.wav', join(runA, 'one.wav'));
+  place('tail-30s.wav', join(runA, 'sub/two.wav'));
+  place('short-8s.wav', join(runA, 'three.wav'));
+  place('tail-30s.wav', join(runB, 'one.wav'));
+  place('short-8s.wav', join(runB, 'sub/two.wav'));
+  place('blip-0.2s.wav', join(runB, 'three.wav')); // too short to score: a failure, not a crash
+  const labels = join(runA, 'labels.csv');
+  writeFileSync(labels, 'file,Coherence,Musicality,Memorability,Clarity,Naturalness\none.wav,3,3.5,3,3,3\nsub/two.wav,4,4,4,4,4\nthree.wav,3.5,3,3.5,3.5,3.5\nmissing.wav,3,3,3,3,3\n');
+
+  it('hear compare A/ B/ scores both folders with one model and pairs by relative path', async () => {
+    const r = await hear('compare', runA, runB, '--model', tiny, '--no-store', '--json', '--resamples', '200');
+    assert.equal(r.status, 1, r.stderr); // B's three.wav failed
+    assert.match(r.stderr, /three\.wav: .*0\.5 s is needed/);
+    const c = JSON.parse(r.stdout);
+    assert.deepEqual([c.paired, c.pairs, c.pairedByPath, c.unpairedA], [true, 2, 2, 1]);
+    assert.equal(c.a.models[0].id, 'tiny-hear');
+    assert.ok(c.warnings.some((w: string) => /1 songs failed to score \(A 0, B 1\)/.test(w)));
+  });
+
+  it('hear eval --model scores the labelled songs: the same numbers as hear score --json then eval', async () => {
+    const results = join(scratch, 'a.json');
+    assert.equal((await hear('score', runA, '--model', tiny, '--no-store', '--json', '--out', results)).status, 0);
+    const r = await hear('eval', '--labels', labels, '--model', tiny, '--no-store', '--json');
+    assert.equal(r.status, 1, r.stderr); // missing.wav could not be scored
+    assert.match(r.stderr, /missing\.wav: no such file/);
+    const viaModel = JSON.parse(r.stdout);
+    const viaResults = evaluate(await readLabels(labels), (await readPredictions(results)).songs);
+    assert.equal(viaModel.matched, 3);
+    assert.deepEqual(viaModel.utterance.mean, viaResults.utterance.mean);
   });
 });

@@ -1,14 +1,17 @@
 // `hear eval`: the official SongEval metrics of a scorer's predictions against
 // labels, at utterance level and (with --system-key) system level.
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import Table from 'cli-table3';
-import { readLabels, readPredictions } from '../../core/labels';
+import { readLabels, readPredictions, type LabelSet, type PredictionSet } from '../../core/labels';
 import { evaluate, METRIC_NAMES, round3, type Evaluation, type MetricsTable, type MetricValues } from '../../core/metrics';
 import { EXIT } from '../exit';
+import { addEngineOptions, scoreAudio, withEngine, type EngineCliOptions } from './compare';
 
-interface EvalOptions {
+interface EvalOptions extends Partial<EngineCliOptions> {
   labels: string;
   pred?: string;
+  audio?: string;
   track?: string;
   systemKey?: string;
   json?: boolean;
@@ -31,7 +34,7 @@ function tableJson(t: MetricsTable) {
 }
 
 function metricsText(title: string, t: MetricsTable): string {
-  const table = new Table({ head: ['', ...METRIC_NAMES.map((m) => m.toUpperCase())], style: { head: [], border: [] } });
+  const table = new Table({ head: ['', ...METRIC_NAMES.map((m) => m.toUpperCase())], style: { head: [], border: [], compact: true } });
   for (const d of t.dimensions) table.push([d.dimension, ...METRIC_NAMES.map((m) => round3(d.values[m]).toFixed(3))]);
   if (t.dimensions.length > 1) table.push(['Mean', ...METRIC_NAMES.map((m) => round3(t.mean[m]).toFixed(3))]);
   return `${title}\n${table.toString()}\n`;
@@ -65,23 +68,36 @@ function notes(result: Evaluation, failures: number): string[] {
   return lines;
 }
 
+/** Scores the labelled songs (their file names resolved against the audio folder) with the model. */
+async function scoreLabelled(labels: LabelSet, options: EvalOptions, command: Command): Promise<PredictionSet> {
+  const folder = options.audio ?? dirname(labels.file);
+  const files = labels.songs.map((s) => resolve(folder, s.file));
+  const engineOptions = options as EvalOptions & EngineCliOptions;
+  const { results, failures } = await withEngine(engineOptions, command, (engine, model) => scoreAudio(engine, model, files, engineOptions.jobs));
+  return { file: folder, songs: results, failures };
+}
+
 export function registerEval(program: Command): void {
-  program
+  const command = program
     .command('eval')
     .description('Official SongEval metrics (LCC, SRCC, KTAU, TTA) of predictions against labels.')
     .requiredOption('--labels <file>', 'labels: SongEval metadata.jsonl (mean of the raters) or CSV with a file column')
     .option('--pred <file>', 'predictions written by hear score --json, --jsonl or --csv')
+    .option('--audio <dir>', 'with --model: the folder the labelled file names are relative to (default: the labels file folder)')
     .option('--track <n>', '1: Musicality only; 2: all five dimensions (default: every labelled dimension)')
     .option('--system-key <key>', 'also system-level metrics, grouping songs by a labels field, "dir" (folder of the scored file) or "re:PATTERN" (first group in the labelled file name)')
-    .option('--json', 'machine-readable output (values unrounded, with 3-decimal "rounded" copies)')
+    .option('--json', 'machine-readable output (values unrounded, with 3-decimal "rounded" copies)');
+  addEngineOptions(command, 'the labelled songs instead of --pred');
+  command
     .addHelpText('after', '\nSongs are matched to predictions by file stem, as in SongEval.')
-    .action(async (options: EvalOptions, command: Command) => {
-      if (!options.pred) command.error('hear eval: --pred <file> is required (results of hear score)', { exitCode: EXIT.usage });
+    .action(async (options: EvalOptions) => {
+      if (!options.pred === !options.model) command.error('hear eval: give either --pred <file> (results of hear score) or --model <id|path>', { exitCode: EXIT.usage });
+      if (options.audio && !options.model) command.error('hear eval: --audio needs --model', { exitCode: EXIT.usage });
       const dimensions = options.track === undefined ? undefined : TRACKS[options.track];
       if (options.track !== undefined && !dimensions) command.error(`hear eval: --track must be 1 or 2, not "${options.track}"`, { exitCode: EXIT.usage });
 
       const labels = await readLabels(options.labels);
-      const predictions = await readPredictions(options.pred!);
+      const predictions = options.pred ? await readPredictions(options.pred) : await scoreLabelled(labels, options, command);
       const result = evaluate(labels, predictions.songs, {
         ...(dimensions ? { dimensions } : {}),
         ...(options.systemKey ? { systemKey: options.systemKey } : {}),
@@ -95,5 +111,7 @@ export function registerEval(program: Command): void {
         process.stdout.write(report(result));
         for (const line of messages) process.stderr.write(`note: ${line}\n`);
       }
+      // Files that failed to score just now (--model) fail the command, as in hear score.
+      if (options.model && predictions.failures.length) process.exitCode = EXIT.failed;
     });
 }

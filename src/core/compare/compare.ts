@@ -140,7 +140,7 @@ function modelWarnings(a: ModelRef[], b: ModelRef[]): string[] {
     warnings.push(`A and B were not scored by one model (${[...new Set(all.map(key))].join(', ')}): differences may come from the scorer, not the music.`);
   }
   for (const m of new Map(all.map((m) => [key(m), m])).values()) {
-    if (m.proxy) warnings.push(`${m.name} (${key(m)}) is a proxy model, not the published HEAR model${m.proxyNote ? `: ${m.proxyNote}` : ''}.`);
+    if (m.proxy) warnings.push(`${m.name} (${key(m)}) is a proxy model, not the published HEAR model${m.proxyNote ? `: ${m.proxyNote.replace(/\.$/, '')}` : ''}.`);
   }
   return warnings;
 }
