@@ -11,7 +11,8 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     corpus = commands.add_parser("corpus", help="download the ALLOWED Debian packages and decode their music")
     corpus.add_argument("--work", type=Path, required=True, help="work directory outside the repository")
-    corpus.add_argument("--packages", nargs="*", help="only these packages (default: all ALLOWED)")
+    corpus.add_argument("--packages", nargs="*",
+                        help="only these ALLOWED packages (default: all of them, then the MIDI and mma tiers)")
     feats = commands.add_parser("features", help="cache the features of every planned example (resumable)")
     feats.add_argument("--work", type=Path, required=True)
     train = commands.add_parser("train", help="train the head on cached features (resumable)")
@@ -28,8 +29,12 @@ def main(argv: list[str] | None = None) -> int:
     log = lambda m: print(m, flush=True)
 
     if args.command == "corpus":
-        from .corpus import build
-        summary = build(args.work, args.packages, log=log)
+        from .corpus import build, write_corpus
+        from .tiers import build_tiers
+        build(args.work, args.packages, log=log)
+        if not args.packages:
+            build_tiers(args.work, log=log)
+        summary = write_corpus(args.work)
         print(f"corpus: {len(summary['tracks'])} tracks, hours {summary['hours']}")
     elif args.command == "features":
         from .features import extract, load_plan

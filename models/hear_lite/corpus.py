@@ -55,6 +55,7 @@ class Track:
     duration: float     # seconds of the decoded 24 kHz file
     sha256: str         # of the source file, to drop duplicates across packages
     wav: str            # 24 kHz mono 16-bit WAV, relative to the work directory
+    tier: str = "produced"  # targets.TIER_BASE key: produced, midi (General MIDI render) or mma
 
 
 def is_music(rel_path: str, seconds: float) -> bool:
@@ -109,23 +110,13 @@ def _track_id(package: str, source: str, sha: str) -> str:
 
 def build_package(work: Path, package: str, seen_sha: set[str], log=print) -> list[Track]:
     """Download, extract, select and decode one package; returns its tracks (already recorded on disk)."""
-    debs = work / "debs"
-    debs.mkdir(parents=True, exist_ok=True)
-    if not list(debs.glob(f"{package}_*.deb")):
-        subprocess.run(["apt-get", "download", package], cwd=debs, check=True, capture_output=True)
-    deb = sorted(debs.glob(f"{package}_*.deb"))[-1]
     tracks: list[Track] = []
     with tempfile.TemporaryDirectory(dir=work, prefix="extract-") as tmp:
         root = Path(tmp) / "root"
         scratch = Path(tmp) / "members"
         scratch.mkdir()
-        subprocess.run(["dpkg", "-x", str(deb), str(root)], check=True)
-        copyright_file = root / "usr/share/doc" / package / "copyright"
-        licence = work / "licences" / f"{package}.copyright"
-        licence.parent.mkdir(parents=True, exist_ok=True)
-        if not copyright_file.is_file():
-            raise AudioError(f"{deb}: no usr/share/doc/{package}/copyright; the track licences are unknown")
-        shutil.copyfile(copyright_file, licence)
+        deb = download_and_extract(work, package, root)
+        licence = copy_licence(work, root, package)
         kept_stems: dict[str, float] = {}
         for rel, path in _candidates(root, scratch):
             try:
@@ -153,9 +144,7 @@ def build_package(work: Path, package: str, seen_sha: set[str], log=print) -> li
             kept_stems[stem] = seconds
             tracks.append(Track(track_id, package, rel, str(licence.relative_to(work)),
                                 round(len(audio) / MODEL_RATE, 3), sha, str(wav.relative_to(work))))
-    record = work / "packages" / f"{package}.json"
-    record.parent.mkdir(parents=True, exist_ok=True)
-    record.write_text(json.dumps([asdict(t) for t in tracks], indent=1))
+    write_record(work, package, tracks)
     deb.unlink()
     return tracks
 
@@ -193,7 +182,12 @@ def split_packages(durations: dict[str, float], fixed: dict[str, str] | None = N
 
 def write_corpus(work: Path) -> dict:
     """corpus.json: every recorded track with its split; returns the summary it writes."""
-    recorded = load_recorded(work)
+    recorded: dict[str, list[Track]] = {}
+    for ts in load_recorded(work).values():  # records are per build step; splits are per package
+        for t in ts:
+            recorded.setdefault(t.package, []).append(t)
+    for record in (work / "packages").glob("*.json"):
+        recorded.setdefault(record.stem, [])  # packages without music stay listed (and unsplit)
     durations = {p: sum(t.duration for t in ts) for p, ts in recorded.items()}
     previous = work / "corpus.json"
     fixed = {p: v["split"] for p, v in json.loads(previous.read_text())["packages"].items()
@@ -203,6 +197,8 @@ def write_corpus(work: Path) -> dict:
               for p, ts in recorded.items() for t in ts]
     summary = {
         "sampleRate": MODEL_RATE,
+        "tiers": {tier: round(sum(t["duration"] for t in tracks if t["tier"] == tier) / 3600, 3)
+                  for tier in sorted({t["tier"] for t in tracks})},
         "packages": {p: {"tracks": len(recorded[p]), "hours": round(durations[p] / 3600, 3),
                          "split": "validation" if p in validation else "train"} for p in recorded},
         "hours": {s: round(sum(t["duration"] for t in tracks if t["split"] == s) / 3600, 3)
@@ -211,6 +207,33 @@ def write_corpus(work: Path) -> dict:
     }
     previous.write_text(json.dumps(summary, indent=1))
     return summary
+
+
+def download_and_extract(work: Path, package: str, into: Path) -> Path:
+    """apt-get download (unless the .deb is there) and dpkg -x into `into`; returns the .deb."""
+    debs = work / "debs"
+    debs.mkdir(parents=True, exist_ok=True)
+    if not list(debs.glob(f"{package}_*.deb")):
+        subprocess.run(["apt-get", "download", package], cwd=debs, check=True, capture_output=True)
+    deb = sorted(debs.glob(f"{package}_*.deb"))[-1]
+    subprocess.run(["dpkg", "-x", str(deb), str(into)], check=True)
+    return deb
+
+
+def copy_licence(work: Path, root: Path, package: str) -> Path:
+    source = root / "usr/share/doc" / package / "copyright"
+    if not source.is_file():
+        raise AudioError(f"{package}: no usr/share/doc/{package}/copyright; the licence is unknown")
+    licence = work / "licences" / f"{package}.copyright"
+    licence.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, licence)
+    return licence
+
+
+def write_record(work: Path, name: str, tracks: list[Track]) -> None:
+    record = work / "packages" / f"{name}.json"
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(json.dumps([asdict(t) for t in tracks], indent=1))
 
 
 def build(work: Path, packages: list[str] | None = None, log=print) -> dict:

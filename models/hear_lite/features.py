@@ -47,8 +47,9 @@ def _seed(text: str) -> int:
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little")
 
 
-def plan_examples(tracks: list[dict], tier: str = "produced") -> list[Example]:
-    """Every example of every track: the clean track and its degraded copies, seeded by the track id."""
+def plan_examples(tracks: list[dict]) -> list[Example]:
+    """Every example of every track: the clean track and its degraded copies, seeded by the track id; the
+    track's tier (corpus.Track.tier) sets the clean targets."""
     by_split: dict[str, list[dict]] = {}
     for t in tracks:
         by_split.setdefault(t["split"], []).append(t)
@@ -65,9 +66,9 @@ def plan_examples(tracks: list[dict], tier: str = "produced") -> list[Example]:
                 continue
             examples.append(Example(
                 key=f"{t['track_id']}#{k}", song_id=t["track_id"], package=t["package"], split=t["split"],
-                tier=tier, degradation=name, severity=severity, augmented=t["split"] == "train",
+                tier=t.get("tier", "produced"), degradation=name, severity=severity, augmented=t["split"] == "train",
                 seed=_seed(f"{t['track_id']}#{k}"), donor=donor,
-                target=tuple(round(float(v), 4) for v in targets.target(tier, name, severity))))
+                target=tuple(round(float(v), 4) for v in targets.target(t.get("tier", "produced"), name, severity))))
     return examples
 
 

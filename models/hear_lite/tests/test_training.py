@@ -7,8 +7,9 @@ import torch
 from hear_lite import features, targets, train
 from hear_lite.model import INPUT_DIM, STREAMS
 
-TRACKS = [{"track_id": f"{p}/t{i}", "package": p, "split": s, "wav": f"wav24/{p}/t{i}.wav"}
-          for p, s in (("pa", "train"), ("pb", "train"), ("pc", "validation"), ("pd", "validation"))
+TRACKS = [{"track_id": f"{p}/t{i}", "package": p, "split": s, "wav": f"wav24/{p}/t{i}.wav", "tier": tier}
+          for p, s, tier in (("pa", "train", "produced"), ("pb", "train", "midi"), ("pc", "validation", "produced"),
+                             ("pd", "validation", "mma"))
           for i in range(3)]
 
 
@@ -18,7 +19,9 @@ def test_plan_is_deterministic_and_keeps_song_ids():
     for e in plan:
         assert e.song_id == e.key.split("#")[0] and e.package == e.song_id.split("/")[0]
         assert e.augmented == (e.split == "train")
-        np.testing.assert_allclose(e.target, targets.target("produced", e.degradation, e.severity), atol=1e-4)
+        tier = next(t["tier"] for t in TRACKS if t["track_id"] == e.song_id)
+        assert e.tier == tier
+        np.testing.assert_allclose(e.target, targets.target(tier, e.degradation, e.severity), atol=1e-4)
         if e.donor:
             donor = next(t for t in TRACKS if t["track_id"] == e.donor)
             assert donor["split"] == e.split and donor["package"] != e.package
