@@ -7,7 +7,7 @@ import { relative, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import Table from 'cli-table3';
 import { SingleBar } from 'cli-progress';
-import { Engine, findAudioFiles, HearError, PROVIDER_CHOICES, scoreFiles, type ModelInfo, type ProviderChoice, type SongFailure, type SongScore } from '../../core';
+import { DEFAULT_MODEL_ID, Engine, findAudioFiles, HearError, PROVIDER_CHOICES, scoreFiles, type ModelInfo, type ProviderChoice, type SongFailure, type SongScore } from '../../core';
 import { compareScores, DEFAULT_ALPHA, DEFAULT_RESAMPLES, DEFAULT_SEED, isWorse, type Comparison } from '../../core/compare/compare';
 import { comparisonCells, comparisonCsv, comparisonJson, comparisonMarkdown, pairingLine } from '../../core/exports/comparison';
 import { readPredictions, type ScoredSong } from '../../core/labels';
@@ -27,7 +27,7 @@ export interface EngineCliOptions {
 
 export function addEngineOptions(command: Command, what: string): Command {
   return command
-    .option('-m, --model <id|path>', `model bundle that scores ${what}`)
+    .option('-m, --model <id|path>', `model bundle that scores ${what} (default "${DEFAULT_MODEL_ID}", when installed)`)
     .addOption(new Option('--ep <provider>', 'execution provider').choices(PROVIDER_CHOICES).default('auto'))
     .option('--threads <n>', 'threads per ONNX Runtime session', positiveInteger, 1)
     .option('-j, --jobs <n>', 'files scored in parallel', positiveInteger, 1)
