@@ -91,7 +91,7 @@ describe('bad input', () => {
     assert.ok(process.memoryUsage().rss - before < 100e6);
   });
 
-  test('WAV data chunk 95% present decodes what is there; 50% present -> TRUNCATED', async () => {
+  test('WAV data chunk 95% present decodes what is there; 50% present -> TRUNCATED; size 0 reads to the end', async () => {
     const data = pcm16(tone(440, 8000, 2));
     writeFileSync(file('95-percent.wav'), wavFile({ channels: 1, sampleRate: 8000, bitsPerSample: 16, declaredDataBytes: Math.round(data.length / 0.95) }, data));
     writeFileSync(file('50-percent.wav'), wavFile({ channels: 1, sampleRate: 8000, bitsPerSample: 16, declaredDataBytes: data.length * 2 }, data));
@@ -99,6 +99,9 @@ describe('bad input', () => {
     assert.equal(partial.samples.length, 16000);
     assert.equal(partial.info.durationSeconds, 2);
     await refuses('50-percent.wav', 'TRUNCATED');
+    // A writer that never came back to fill in the size leaves 0: read to the end of the file.
+    writeFileSync(file('size-zero.wav'), wavFile({ channels: 1, sampleRate: 8000, bitsPerSample: 16, declaredDataBytes: 0 }, data));
+    assert.equal((await loadAudio(file('size-zero.wav'), { sampleRate: 8000 })).samples.length, 16000);
   });
 
   test('WAV with a header and no data chunk -> TRUNCATED; zero channels -> CORRUPT; 0 Hz -> CORRUPT', async () => {

@@ -4,7 +4,7 @@
 // Truncation policy: a data chunk longer than the bytes actually in the file is decoded as far as it goes
 // when at least MIN_PRESENT (90%) of it is there (a writer that died while finishing the file), and is
 // refused as TRUNCATED otherwise (which also covers headers that claim terabytes). A data size of
-// 0xFFFFFFFF (ffmpeg writing to a pipe, unfinished RF64) means "up to the end of the stream".
+// 0xFFFFFFFF (ffmpeg writing to a pipe) or 0 (never filled in) means "up to the end of the stream".
 
 import { HearError } from '../errors';
 import type { ByteReader } from './byte-reader';
@@ -126,7 +126,8 @@ export async function decodeWav(reader: ByteReader, options: WavDecodeOptions): 
 
   // How many bytes of audio to read: the declared size, checked against what the file holds.
   let declared = rf64 && dataSize === UNKNOWN_SIZE && dataSize64 !== undefined ? dataSize64 : dataSize;
-  if (!rf64 && dataSize === UNKNOWN_SIZE) declared = Infinity;
+  // 0xFFFFFFFF outside RF64, or 0 (a writer that never came back to fill in the size): read to the end.
+  if ((!rf64 && dataSize === UNKNOWN_SIZE) || dataSize === 0) declared = Infinity;
   let readBytes = declared;
   if (fileSize !== undefined) {
     const present = fileSize - reader.position;
