@@ -34,8 +34,8 @@ export const DEFAULT_MAX_DURATION_SECONDS = 3600;
 function createAudioWorker(): Worker {
   const script = path.join(__dirname, 'audio-worker' + path.extname(__filename));
   if (script.endsWith('.ts')) {
-    // From sources under `node --import tsx`: the workers inherit that flag, but on Node 20 tsx's hooks do
-    // not apply to a worker's entry script, so register them in the worker before loading it.
+    // From sources under `node --import tsx`: workers inherit the flag, yet on Node 20 tsx's loader hooks
+    // are not active inside them (measured), so register tsx in the worker before loading the script.
     const tsx = require.resolve('tsx/cjs');
     return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(script)});`, { eval: true });
   }
