@@ -32,6 +32,7 @@ interface ScoreOptions {
   segments?: boolean;
   store: string | false;
   force?: boolean;
+  verbose?: boolean;
 }
 
 type Format = 'table' | 'json' | 'jsonl' | 'csv';
@@ -123,7 +124,7 @@ async function run(paths: string[], options: ScoreOptions, command: Command): Pr
     storeDir: options.store || defaultStoreDir(),
     persist: options.store !== false,
     bundleRoots: bundleRootsFromEnv(),
-    log: (level, message) => (level === 'warn' || level === 'error') && warn(`${level === 'warn' ? 'warning: ' : ''}${message}`),
+    log: (level, message) => (level === 'warn' || level === 'error' || (options.verbose && level === 'info')) && warn(`${level === 'warn' ? 'warning: ' : ''}${message}`),
   });
   try {
     let model: ModelInfo;
@@ -149,6 +150,10 @@ async function run(paths: string[], options: ScoreOptions, command: Command): Pr
       force: !!options.force,
       onResult: (r) => {
         bar?.increment({ file: shown(r.file) });
+        if (options.verbose && r.score) {
+          const t = r.score.timings;
+          warn(`${shown(r.file)}: decode ${t.decodeMs.toFixed(0)} ms, sources ${t.sourcesMs.toFixed(0)} ms, head ${t.headMs.toFixed(0)} ms, segments ${t.segmentsMs.toFixed(0)} ms, total ${t.totalMs.toFixed(0)} ms`);
+        }
         if (!bar && r.failure) process.stderr.write(`${r.failure.error}\n`);
       },
     });
@@ -160,6 +165,10 @@ async function run(paths: string[], options: ScoreOptions, command: Command): Pr
     else process.stdout.write(text);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const provider = engine.providerReport();
+    if (options.verbose && provider) {
+      const tried = provider.attempts.map((a) => (a.ok ? `${a.provider}: ok` : `${a.provider}: ${a.error}`)).join('; ');
+      warn(`execution provider ${provider.active} (asked for ${provider.requested}; ${tried})`);
+    }
     if (format === 'table' || options.out) {
       process.stderr.write(`scored ${results.length} of ${files.length} files in ${seconds} s${provider ? ` on ${provider.active}` : ''}${failures.length ? `; ${failures.length} failed` : ''}\n`);
     }
@@ -186,6 +195,7 @@ export function registerScore(program: Command): void {
     .option('--store <dir>', 'folder of stored scores', defaultStoreDir())
     .option('--no-store', 'neither read nor write stored scores')
     .option('--force', 'score again even when a stored score exists')
+    .option('-v, --verbose', 'report the model, the execution provider (and why others failed) and stage timings on stderr')
     .addHelpText(
       'after',
       `\nBundles are found by id in the package's models/ folder, then in $HEAR_BUNDLE_PATH.\nThe default model "${DEFAULT_MODEL_ID}" is not installed yet: name a bundle with --model.\nExit status: 0 all scored, 1 some files failed (each reported on stderr), 2 usage error.`,
