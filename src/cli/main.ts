@@ -4,6 +4,7 @@ import { registerScore } from './commands/score';
 import { registerEval } from './commands/eval';
 import { registerModels } from './commands/models';
 import { registerCompare } from './commands/compare';
+import { registerExport } from './commands/export';
 import { EXIT } from './exit';
 
 const program = new Command('hear')
@@ -16,6 +17,7 @@ registerScore(program);
 registerEval(program);
 registerModels(program);
 registerCompare(program);
+registerExport(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CommanderError) {
