@@ -23,6 +23,11 @@ def main(argv: list[str] | None = None) -> int:
     train.add_argument("--streams", type=int, nargs="+", help="stream indices to keep (ablation)")
     train.add_argument("--no-cmixup", action="store_true")
     train.add_argument("--no-listmle", action="store_true")
+    check = commands.add_parser("check", help="degradation check of a trained head on held-out tracks")
+    check.add_argument("--work", type=Path, required=True)
+    check.add_argument("--checkpoint", type=Path, required=True, help="best.pt of a training run")
+    check.add_argument("--tracks", type=int, default=20, help="held-out produced tracks to use")
+    check.add_argument("--seconds", type=float, default=180.0, help="first seconds of each track")
     smoke = commands.add_parser("smoke", help="CI: train a few steps on synthetic songs, export, validate")
     smoke.add_argument("--out", type=Path, required=True, help="empty folder for the smoke bundle")
     args = parser.parse_args(argv)
@@ -53,6 +58,29 @@ def main(argv: list[str] | None = None) -> int:
         log(f"train: {len(cached)} of {len(examples)} planned examples are cached")
         run_training(args.work, args.run, [e for e in cached if e.split == "train"],
                      [e for e in cached if e.split == "validation"], cfg, log)
+    elif args.command == "check":
+        import json
+        import numpy as np
+        import torch
+        from .audio import read_wav
+        from .check import degradation_check, verdict
+        from .model import build_sources, stream_features
+        from .sources import SAMPLE_RATE
+        from .train import make_head
+        saved = torch.load(args.checkpoint)
+        head = make_head(np.array(saved["columns"])).eval()
+        head.load_state_dict(saved["head"])
+        columns, sources = np.array(saved["columns"]), build_sources()
+        corpus = json.loads((args.work / "corpus.json").read_text())
+        held_out = sorted((t for t in corpus["tracks"] if t["split"] == "validation" and t["tier"] == "produced"),
+                          key=lambda t: t["sha256"])[: args.tracks]
+        audio = [read_wav(args.work / t["wav"])[0][: int(args.seconds * SAMPLE_RATE)] for t in held_out]
+        with torch.no_grad():
+            score = lambda a: head(torch.from_numpy(stream_features(sources, a)[None][:, :, columns])).numpy()[0]
+        report = degradation_check(score, audio, SAMPLE_RATE)
+        print(json.dumps(report, indent=1))
+        misses = verdict(report)
+        print("every family meets both goals" if not misses else "\n".join(["goals missed:", *misses]))
     elif args.command == "smoke":
         from .smoke import run
         run(args.out, log)

@@ -91,6 +91,8 @@ def extract(work: Path, examples: list[Example], wav_of: dict[str, Path], log=pr
     """Cache the features of every example not cached yet; returns how many were made."""
     sources = build_sources()
     made = 0
+    # Copy k of every track before copy k + 1, tracks in a seeded order: a partial cache is a balanced sample.
+    examples = sorted(examples, key=lambda e: (int(e.key.split("#")[1]), _seed(e.key)))
     for i, ex in enumerate(examples):
         path = work / "features" / ex.cache_name
         if path.exists():

@@ -1,0 +1,27 @@
+"""The degradation check's arithmetic, with a scorer whose behaviour is known."""
+import numpy as np
+
+from hear_lite import check
+
+from .conftest import RATE, synthetic_song
+
+
+def test_a_scorer_that_measures_damage_passes_and_a_constant_one_fails():
+    tracks = [synthetic_song(8.0, seed=s, modulate=True) for s in range(2)]
+    families = ["added_noise", "cut_ending", "clipping"]
+    reference = {len(t): t for t in tracks}
+
+    def damage_scorer(audio):
+        # 5 minus the distance to the clean track of the same length (or to the first track): more damage, lower.
+        ref = reference.get(len(audio), tracks[0])
+        n = min(len(ref), len(audio))
+        distance = np.mean(np.abs(ref[:n] - audio[:n])) + abs(len(ref) - len(audio)) / RATE
+        return np.full(5, 5.0 - distance)
+
+    report = check.degradation_check(damage_scorer, tracks, RATE, families=families)
+    assert set(report) == set(families)
+    assert report["added_noise"] == {"pairs_clean_above": 1.0, "spearman_fall": 1.0}
+    assert report["cut_ending"]["pairs_clean_above"] == 1.0
+    constant = check.degradation_check(lambda a: np.full(5, 3.0), tracks, RATE, families=families)
+    assert all(r == {"pairs_clean_above": 0.0, "spearman_fall": 0.0} for r in constant.values())
+    assert len(check.verdict(constant)) == len(families) and check.verdict(report) == []
