@@ -75,8 +75,9 @@ def main(argv: list[str] | None = None) -> int:
         held_out = sorted((t for t in corpus["tracks"] if t["split"] == "validation" and t["tier"] == "produced"),
                           key=lambda t: t["sha256"])[: args.tracks]
         audio = [read_wav(args.work / t["wav"])[0][: int(args.seconds * SAMPLE_RATE)] for t in held_out]
-        with torch.no_grad():
-            score = lambda a: head(torch.from_numpy(stream_features(sources, a)[None][:, :, columns])).numpy()[0]
+        @torch.no_grad()
+        def score(a):
+            return head(torch.from_numpy(stream_features(sources, a)[None][:, :, columns])).numpy()[0]
         report = degradation_check(score, audio, SAMPLE_RATE)
         print(json.dumps(report, indent=1))
         misses = verdict(report)
