@@ -28,6 +28,13 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--checkpoint", type=Path, required=True, help="best.pt of a training run")
     check.add_argument("--tracks", type=int, default=20, help="held-out produced tracks to use")
     check.add_argument("--seconds", type=float, default=180.0, help="first seconds of each track")
+    export = commands.add_parser("export", help="write the HEAR-Lite bundle from a training run's best.pt")
+    export.add_argument("--checkpoint", type=Path, required=True)
+    export.add_argument("--out", type=Path, required=True, help="empty bundle folder, e.g. models/hear-lite")
+    export.add_argument("--version", required=True)
+    rebuild = commands.add_parser("rebuild", help="corpus, features and training in one go (resumable; hours)")
+    rebuild.add_argument("--work", type=Path, required=True)
+    rebuild.add_argument("--run", type=Path, required=True)
     smoke = commands.add_parser("smoke", help="CI: train a few steps on synthetic songs, export, validate")
     smoke.add_argument("--out", type=Path, required=True, help="empty folder for the smoke bundle")
     args = parser.parse_args(argv)
@@ -46,6 +53,25 @@ def main(argv: list[str] | None = None) -> int:
         examples, wav_of = load_plan(args.work)
         made = extract(args.work, examples, wav_of, log)
         print(f"features: {made} made, {len(examples)} planned")
+    elif args.command == "rebuild":
+        for step in (["corpus", "--work", str(args.work)], ["features", "--work", str(args.work)],
+                     ["train", "--work", str(args.work), "--run", str(args.run)]):
+            log(f"== hear_lite {' '.join(step)}")
+            main(step)
+    elif args.command == "export":
+        import numpy as np
+        import torch
+        from .export import export_bundle
+        from .train import make_head
+        saved = torch.load(args.checkpoint)
+        head = make_head(np.array(saved["columns"]))
+        head.load_state_dict(saved["head"])
+        export_bundle(head, args.out, bundle_id="hear-lite", name="HEAR-Lite", version=args.version,
+                      provenance=f"Trained here with the HEAR recipe on proxy targets (models/hear_lite, "
+                                 f"epoch {saved['epoch']} of run {args.checkpoint.parent.name})",
+                      description="Small default model: HEAR's head on two frozen DSP sources, proxy targets.",
+                      metrics={"validation (proxy targets, PyTorch)": saved["metrics"]})
+        print(f"bundle written to {args.out}")
     elif args.command == "train":
         from .features import load_plan
         from .train import TrainConfig, train as run_training
