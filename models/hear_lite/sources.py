@@ -7,7 +7,7 @@ the whole call (global context), so the 30 s segment scale and the whole-track s
 features.
 
 - `timbre`: 48-band log-mel spectrum per frame (two 512-point windows per 40 ms frame, hop 20 ms) as the
-  contrast to the call's mean spectrum, plus that mean: 96 dims.
+  contrast to the call's mean spectrum, plus that mean, its spread and 8 structure numbers: 152 dims.
 - `harmony`: chroma from a 341 ms analysis of the signal decimated to 1.5 kHz (80-700 Hz), the call's mean chroma, its
   correlation with the 24 Krumhansl-Kessler key profiles, 8-band onset strength (spectral flux at 100 Hz,
   averaged per frame) and the call's onset autocorrelation at 16 tempo lags (60-300 bpm): 72 dims.
@@ -43,8 +43,18 @@ def power_frames(x: Tensor, kernels: Tensor, stride: int, count: Tensor) -> Tens
     return real * real + imag * imag
 
 
+EDGE_FRAMES = 50          # 2 s: how a call starts and ends
+SILENCE_NATS = 6.9        # 30 dB below the call's mean power (ln 1000)
+REPEAT_LAGS = (50, 100, 200)  # 2, 4 and 8 s: self-similarity of the spectrum at these lags
+
+
 class TimbreSource(nn.Module):
-    dim = 96
+    """Feature layout: 0-47 log-mel minus the call mean, then the call's context: 48-95 mean log-mel, 96-143
+    its standard deviation, 144-151 structure (loudness of the first and last 2 s against the mean, share
+    of near-silent frames, mean and max spectral change between frames, spectral self-similarity at 2, 4
+    and 8 s). The structure numbers let 30 s training crops know about loops, silences and cut endings."""
+
+    dim = 152
 
     def __init__(self, n_fft: int = 512, n_mels: int = 48) -> None:
         super().__init__()
@@ -56,10 +66,29 @@ class TimbreSource(nn.Module):
         frames = waveform.shape[1] // HOP
         power = power_frames(waveform.unsqueeze(1), self.dft, HOP // 2, 2 * frames)
         power = power.reshape(power.shape[0], power.shape[1], -1, 2).mean(dim=3)  # two windows per frame
-        logmel = torch.log(torch.matmul(self.mel, power) + EPS)  # [B, mels, F]
-        context = logmel.mean(dim=2, keepdim=True)
-        out = torch.cat([logmel - context, context.expand_as(logmel)], dim=1)
-        return (out * 0.25).transpose(1, 2)
+        mel = torch.matmul(self.mel, power)
+        logmel = torch.log(mel + EPS)  # [B, mels, F]
+        mean = logmel.mean(dim=2, keepdim=True)
+        contrast = logmel - mean
+        std = torch.sqrt((contrast * contrast).mean(dim=2, keepdim=True) + EPS)
+        structure = self.structure(torch.log(mel.sum(dim=1) + EPS), contrast)
+        context = torch.cat([mean, std, structure], dim=1).expand(-1, -1, logmel.shape[2])
+        return (torch.cat([contrast, context], dim=1) * 0.25).transpose(1, 2)
+
+    @staticmethod
+    def structure(loudness: Tensor, contrast: Tensor) -> Tensor:
+        """[B, 8, 1] whole-call structure numbers from frame loudness [B, F] and log-mel contrast [B, mels, F]."""
+        level = loudness.mean(dim=1, keepdim=True)
+        start = loudness[:, :EDGE_FRAMES].mean(dim=1, keepdim=True) - level
+        end = loudness[:, -EDGE_FRAMES:].mean(dim=1, keepdim=True) - level
+        silent = torch.sigmoid(2.0 * (level - SILENCE_NATS - loudness)).mean(dim=1, keepdim=True)
+        change = F.pad((contrast[:, :, 1:] - contrast[:, :, :-1]).abs().mean(dim=1), (0, 1))
+        steps = contrast.shape[2]
+        unit = contrast / (contrast.norm(dim=1, keepdim=True) + EPS)
+        padded = F.pad(unit, (0, max(REPEAT_LAGS)))  # calls shorter than a lag give 0 there
+        repeats = [(padded[:, :, lag: lag + steps] * unit).sum(dim=1).mean(dim=1, keepdim=True) for lag in REPEAT_LAGS]
+        numbers = [start * 0.2, end * 0.2, silent, change.mean(dim=1, keepdim=True), change.max(dim=1, keepdim=True).values * 0.2]
+        return torch.cat(numbers + repeats, dim=1).unsqueeze(2)
 
 
 def lowpass_kernel(cutoff: float, taps: int, rate: int) -> np.ndarray:

@@ -47,11 +47,25 @@ def test_tempo_context_peaks_at_120_bpm():
 def test_timbre_separates_bright_from_dark_and_the_scales_differ():
     source = sources.TimbreSource().eval()
     dark, bright = run(source, tone(200.0, 2.0)), run(source, tone(6000.0, 2.0))
-    centroid = lambda f: np.sum(np.arange(48) * np.exp(4 * f[5, 48:])) / np.sum(np.exp(4 * f[5, 48:]))
+    centroid = lambda f: np.sum(np.arange(48) * np.exp(4 * f[5, 48:96])) / np.sum(np.exp(4 * f[5, 48:96]))
     assert centroid(bright) > centroid(dark) + 10
     song = np.concatenate([tone(200.0, 30.0), tone(6000.0, 30.0)])
     whole, first_window = run(source, song), run(source, song[: 30 * RATE])
     assert not np.allclose(whole[:750], first_window, atol=1e-3)  # global context: segment != track
+
+
+def test_timbre_structure_numbers_see_endings_loops_and_silences():
+    from hear_lite import degrade
+    source, rng = sources.TimbreSource().eval(), np.random.default_rng(0)
+    song = synthetic_song(60.0, modulate=True)
+    faded = (song * np.minimum(1, np.linspace(8, 0, len(song)))).astype(np.float32)
+    structure = lambda a: run(source, a)[0, 144:] / 0.25  # start, end, silent, change, max change, 2/4/8 s repeats
+    clean, cut = structure(faded), structure(degrade.cut_ending(faded, RATE, 1.0, rng))
+    assert clean[1] < -0.5 and abs(cut[1]) < 0.1  # a fade ends quieter than the mean; a cut ending does not
+    loop = structure(degrade.short_loop(song, RATE, 1.0, rng))
+    assert loop[6] > structure(song)[6] + 0.4  # one 4 s loop: the spectrum repeats at 4 s
+    silent = structure(degrade.long_silences(song, RATE, 1.0, rng))
+    assert silent[2] > 0.2 and structure(song)[2] < 0.01  # share of near-silent frames
 
 
 @pytest.mark.skipif(unavailable_reason() is not None, reason=str(unavailable_reason()))

@@ -32,7 +32,7 @@ def test_plan_is_deterministic_and_keeps_song_ids():
 def test_stream_columns_pick_whole_streams():
     assert len(train.stream_columns((0, 1, 2, 3))) == INPUT_DIM
     cols = train.stream_columns((0, 2))  # the first source at both scales
-    dims = [96 if s["source"] == "timbre" else 72 for s in STREAMS]
+    dims = [152 if s["source"] == "timbre" else 72 for s in STREAMS]
     assert len(cols) == dims[0] + dims[2] and cols[0] == 0 and cols[dims[0]] == dims[0] + dims[1]
 
 
