@@ -101,10 +101,8 @@ export async function startSession({ scratch, workspace, env, trusted = true, us
   let browser;
   try {
     await waitForHttp(`${base}/healthz`, server, 60_000);
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [...CHROMIUM_FLAGS, `--user-data-dir=${join(scratch, 'chromium')}`],
-    });
+    // Playwright gives every launch a fresh profile (the --user-data-dir machine.md asks for).
+    browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_FLAGS });
   } catch (err) {
     stop();
     throw err;
@@ -123,15 +121,27 @@ export async function startSession({ scratch, workspace, env, trusted = true, us
     const text = msg.text();
     // The extension host forwards its console to the page; keep the test runner's lines.
     if (text.includes('[hear-host]')) console.log(text.replace(/^.*\[hear-host\] ?/, '  '));
+    else if (process.env.HEAR_HOST_CONSOLE) console.log(`  [browser ${msg.type()}] ${text.slice(0, 500)}`);
   });
 
   return {
     page,
-    /** Loads (or reloads) the workbench and resolves with the runner's exit code. */
-    async run(timeoutMs, reload = false) {
+    /**
+     * Runs the test runner and resolves with its exit code: on a fresh page load, or with
+     * `reload`, through the workbench's own Reload Window command, which saves the window's
+     * state (open editors included) before reloading; a plain navigation may not.
+     */
+    async run(timeoutMs, { reload = false } = {}) {
       const exited = new Promise((resolve) => (onExit = resolve));
-      if (reload) await page.reload();
-      else await page.goto(url);
+      if (reload) {
+        await page.keyboard.press('F1');
+        await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+        await page.keyboard.type('>Developer: Reload Window');
+        await page.waitForSelector('.quick-input-list .monaco-list-row.focused');
+        await page.keyboard.press('Enter');
+      } else {
+        await page.goto(url);
+      }
       let timer;
       const timeout = new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error(`the test run did not finish within ${timeoutMs} ms`)), timeoutMs);

@@ -2,8 +2,8 @@
 // Runs the extension's mocha suites inside a real VS Code extension host
 // (code-server + headless Chromium). Usage:
 //   node test/host/run.mjs [test|screenshots|bench] [--keep]
-// test: the main suite, then a window reload and the reload suite, then a
-// second session on an untrusted workspace. screenshots: writes docs/images/.
+// test: the main suite, the workbench's Reload Window and the reload suite, then
+// a second session on an untrusted workspace. screenshots: writes docs/images/.
 // bench: prints the host-side benchmark figures as JSON.
 // The suites reach the browser side (webview DOM, screenshots) through request
 // files in $HEAR_HOST_IPC that this script answers (see suite/harness.ts).
@@ -89,7 +89,11 @@ function serveRequests(ipc, page) {
   };
 }
 
-async function session(name, { trusted = true, settings = {}, suites, timeoutMs = 150_000 }) {
+/**
+ * One code-server session and browser page, through `steps`: each runs one mocha
+ * suite, on a fresh page load or, with `reload: true`, after the workbench's Reload Window.
+ */
+async function session(name, { trusted = true, settings = {}, steps, timeoutMs = 150_000 }) {
   const scratch = join(work, name);
   const ws = join(scratch, 'workspace');
   const ipc = join(scratch, 'ipc');
@@ -105,39 +109,42 @@ async function session(name, { trusted = true, settings = {}, suites, timeoutMs 
     log: join(scratch, 'code-server.log'),
   });
   const stopServing = serveRequests(ipc, s.page);
-  const codes = [];
+  let failed = false;
   try {
-    for (const [i, suite] of suites.entries()) {
-      writeFileSync(join(ipc, 'suite'), suite);
+    for (const step of steps) {
       const started = Date.now();
-      const code = await s.run(timeoutMs, i > 0);
-      console.log(`== ${name}/${suite}: exit ${code} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      codes.push(code);
-      if (code !== 0) break;
+      const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
+      writeFileSync(join(ipc, 'suite'), step.suite);
+      const code = await s.run(timeoutMs, step);
+      console.log(`== ${name}/${step.suite}: exit ${code} in ${seconds()} s`);
+      if (code !== 0) {
+        failed = true;
+        break;
+      }
     }
   } catch (err) {
     console.error(`== ${name}: ${err.message} (server log: ${join(scratch, 'code-server.log')})`);
-    codes.push(1);
+    failed = true;
   } finally {
     await stopServing();
     await s.close();
   }
-  return codes.every((c) => c === 0) ? 0 : 1;
+  return failed ? 1 : 0;
 }
 
 let code = 0;
 try {
   if (mode === 'test') {
-    code ||= await session('trusted', { suites: ['main', 'reload'] });
+    code ||= await session('trusted', { steps: [{ suite: 'main' }, { suite: 'reload', reload: true }] });
     code ||= await session('untrusted', {
       trusted: false,
       settings: (ws) => ({ 'hear.model': join(ws, 'models/tiny-hear') }),
-      suites: ['untrusted'],
+      steps: [{ suite: 'untrusted' }],
     });
   } else if (mode === 'screenshots') {
-    code = await session('screenshots', { suites: ['screenshots'] });
+    code = await session('screenshots', { steps: [{ suite: 'screenshots' }] });
   } else {
-    code = await session('bench', { suites: ['bench'], timeoutMs: 300_000 });
+    code = await session('bench', { steps: [{ suite: 'bench' }], timeoutMs: 300_000 });
     console.log(JSON.stringify(results, null, 2));
   }
 } finally {

@@ -1,7 +1,7 @@
 // Builds the folder the host tests open: fixture songs in two folders, one corrupt
 // file, a copy of the fixture bundle inside the workspace (for the Workspace
 // Trust test), and workspace settings pointing hear.model at the fixture bundle.
-import { cpSync, mkdirSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { root } from './code-server.mjs';
 
@@ -12,16 +12,16 @@ export function makeWorkspace(dir, { settings = {} } = {}) {
   if (!existsSync(fixtureAudio) || !existsSync(fixtureBundle)) {
     throw new Error(`fixtures missing: ${fixtureAudio} and ${fixtureBundle} (npm run fixtures)`);
   }
-  const wavs = readdirSync(fixtureAudio).filter((f) => f.endsWith('.wav')).sort();
-  if (wavs.length < 3) throw new Error(`need at least 3 fixture wavs in ${fixtureAudio}, found ${wavs.length}`);
+  // demos/ holds the song the report tests open (three 30 s segments); album/ the
+  // folder scored in one go, with the corrupt file.
+  const demoSongs = ['song-75s.wav'];
+  const albumSongs = ['short-8s.wav', 'tail-30s.wav'];
   const album = join(dir, 'album');
   const demos = join(dir, 'demos');
   mkdirSync(album, { recursive: true });
   mkdirSync(demos, { recursive: true });
-  // The first song goes alone into demos/ (Score Song); the rest into album/ with
-  // the corrupt file (Score Songs in Folder).
-  cpSync(join(fixtureAudio, wavs[0]), join(demos, wavs[0]));
-  for (const w of wavs.slice(1)) cpSync(join(fixtureAudio, w), join(album, w));
+  for (const w of demoSongs) cpSync(join(fixtureAudio, w), join(demos, w));
+  for (const w of albumSongs) cpSync(join(fixtureAudio, w), join(album, w));
   // A RIFF header that promises audio and stops: a decoder must refuse it.
   writeFileSync(join(album, 'zz-broken.wav'), Buffer.from('RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00garbage', 'latin1'));
   writeFileSync(join(dir, 'notes.txt'), 'not audio\n');
@@ -32,5 +32,4 @@ export function makeWorkspace(dir, { settings = {} } = {}) {
     'hear.threads': 1,
     ...settings,
   }, null, 2));
-  return { songs: [join(demos, wavs[0]), ...wavs.slice(1).map((w) => join(album, w))], broken: join(album, 'zz-broken.wav') };
 }

@@ -1,0 +1,204 @@
+// The song report: a webview panel in the shape of VS Code's webview sample (one
+// panel, createOrShow / revive, strict CSP with a nonce, local resources only,
+// messages checked), restored after a reload by a serializer.
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { SongScore } from '../core/types';
+import { parseFromWebview, parseReportState, type ReportData, type ToWebview } from '../webview/protocol';
+import { Disposable } from './dispose';
+import type { EngineHost } from './engine-host';
+import type { Results } from './results';
+import type { Scorer } from './scorer';
+import { ENVELOPE_BUCKETS, ENVELOPE_SAMPLE_RATE, peakEnvelope } from './waveform';
+
+export interface ReportDeps {
+  extensionUri: vscode.Uri;
+  results: Results;
+  host: EngineHost;
+  scorer: Scorer;
+  log: vscode.LogOutputChannel;
+}
+
+export class ReportPanel extends Disposable {
+  static readonly viewType = 'hear.report';
+  private static current: ReportPanel | undefined;
+  private file: string;
+  private ready = false;
+  private envelope: { file: string; peaks: Promise<number[]> } | undefined;
+
+  /** The panel on screen, for tests. */
+  static get currentFile(): string | undefined {
+    return ReportPanel.current?.file;
+  }
+
+  static createOrShow(deps: ReportDeps, file: string): void {
+    const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+    if (ReportPanel.current) {
+      ReportPanel.current.panel.reveal(column);
+      ReportPanel.current.show(file);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(ReportPanel.viewType, 'HEAR report', column, ReportPanel.options(deps, file));
+    ReportPanel.current = new ReportPanel(panel, deps, file);
+  }
+
+  static revive(panel: vscode.WebviewPanel, deps: ReportDeps, state: unknown): void {
+    const restored = parseReportState(state);
+    deps.log.info(`report: restoring the panel on ${restored?.file ?? `unreadable state ${JSON.stringify(state)}`}`);
+    if (!restored) {
+      panel.dispose();
+      return;
+    }
+    panel.webview.options = ReportPanel.options(deps, restored.file);
+    ReportPanel.current?.dispose();
+    ReportPanel.current = new ReportPanel(panel, deps, restored.file);
+  }
+
+  /** Scripts from dist/webview, styles from media, and the song's own folder for the player. */
+  private static options(deps: ReportDeps, file: string): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      localResourceRoots: [
+        vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview'),
+        vscode.Uri.joinPath(deps.extensionUri, 'media'),
+        vscode.Uri.file(path.dirname(file)),
+      ],
+    };
+  }
+
+  private constructor(private readonly panel: vscode.WebviewPanel, private readonly deps: ReportDeps, file: string) {
+    super();
+    this.file = file;
+    this.register(panel.onDidDispose(() => this.dispose()));
+    this.register(panel.webview.onDidReceiveMessage((m) => void this.onMessage(m)));
+    this.register(deps.results.onDidChange((files) => {
+      if (!files || files.includes(this.file)) void this.send();
+    }));
+    this.show(file);
+  }
+
+  private show(file: string): void {
+    this.file = file;
+    this.ready = false;
+    this.panel.title = `HEAR: ${path.basename(file)}`;
+    this.panel.webview.options = ReportPanel.options(this.deps, file);
+    this.panel.webview.html = this.html();
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    const message = parseFromWebview(raw);
+    if (!message) {
+      this.deps.log.warn(`report: ignored a malformed message from the webview: ${JSON.stringify(raw)?.slice(0, 200)}`);
+      return;
+    }
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        await this.send();
+        return;
+      case 'score':
+        await this.post({ type: 'scoring', file: this.file, name: path.basename(this.file) });
+        await this.deps.scorer.score([this.file], { force: message.force });
+        await this.send();
+        return;
+      case 'open':
+        await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(this.file));
+        return;
+    }
+  }
+
+  private async post(message: ToWebview): Promise<void> {
+    if (this.ready && !this.isDisposed) await this.panel.webview.postMessage(message);
+  }
+
+  /** Sends the song's result (from memory, else the store), or says it has none. */
+  private async send(): Promise<void> {
+    if (!this.ready) return;
+    const file = this.file;
+    const name = path.basename(file);
+    let score: SongScore | undefined = this.deps.results.score(file);
+    if (!score) {
+      try {
+        score = await (await this.deps.host.engine()).lookup(file);
+        if (score) this.deps.results.setScore(score);
+      } catch (err) {
+        await this.post({ type: 'missing', file, name, message: err instanceof Error ? err.message : String(err) });
+        return;
+      }
+    }
+    if (!score) {
+      const failure = this.deps.results.failure(file);
+      await this.post({ type: 'missing', file, name, message: failure ? failure.error : 'This song is not scored yet.' });
+      return;
+    }
+    const report: ReportData = {
+      file,
+      name,
+      audioUri: this.panel.webview.asWebviewUri(vscode.Uri.file(file)).toString(),
+      score,
+      envelope: await this.peaks(file),
+    };
+    if (file === this.file) await this.post({ type: 'report', report });
+  }
+
+  /** The waveform, decoded in the engine's audio workers (never on the extension host's loop). */
+  private peaks(file: string): Promise<number[]> {
+    if (this.envelope?.file !== file) {
+      const peaks = this.deps.host
+        .loadCore()
+        .then((core) => core.loadAudio(file, { sampleRate: ENVELOPE_SAMPLE_RATE }))
+        .then((audio) => peakEnvelope(audio.samples, ENVELOPE_BUCKETS))
+        .catch((err: unknown) => {
+          this.deps.log.warn(`report: no waveform for ${file}: ${err instanceof Error ? err.message : String(err)}`);
+          return [];
+        });
+      this.envelope = { file, peaks };
+    }
+    return this.envelope.peaks;
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const nonce = randomBytes(16).toString('base64');
+    const asset = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, ...p)).toString();
+    const csp = [
+      "default-src 'none'",
+      `img-src ${webview.cspSource} data:`,
+      `style-src ${webview.cspSource}`,
+      `font-src ${webview.cspSource}`,
+      `media-src ${webview.cspSource}`,
+      `script-src 'nonce-${nonce}'`,
+    ].join('; ');
+    const state = JSON.stringify({ file: this.file }).replace(/</g, '\\u003c');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link href="${asset('media', 'report.css')}" rel="stylesheet">
+<title>HEAR report</title>
+</head>
+<body>
+<main id="hear-report" data-state="${state.replace(/"/g, '&quot;')}"><p class="placeholder">Loading…</p></main>
+<script nonce="${nonce}" src="${asset('dist', 'webview', 'report.js')}"></script>
+</body>
+</html>`;
+  }
+
+  override dispose(): void {
+    if (ReportPanel.current === this) ReportPanel.current = undefined;
+    this.panel.dispose();
+    super.dispose();
+  }
+}
+
+export class ReportSerializer implements vscode.WebviewPanelSerializer {
+  constructor(private readonly deps: ReportDeps) {}
+
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    ReportPanel.revive(panel, this.deps, state);
+  }
+}

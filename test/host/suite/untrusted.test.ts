@@ -1,0 +1,24 @@
+// Restricted Mode: a bundle inside the untrusted workspace is refused; nothing is scored.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { BatchSummary } from '../../../src/extension/scorer';
+import { demoSong, hear } from './api';
+
+describe('untrusted workspace', function () {
+  this.timeout(60_000);
+
+  it('runs in Restricted Mode with hear.model pointing into the workspace', () => {
+    assert.equal(vscode.workspace.isTrusted, false);
+    assert.match(vscode.workspace.getConfiguration('hear').get<string>('model')!, /models\/tiny-hear$/);
+  });
+
+  it('refuses the workspace bundle and scores nothing', async () => {
+    const api = await hear();
+    await api.storedLoaded();
+    await assert.rejects(api.host.model(), /not trusted/);
+    const summary = await vscode.commands.executeCommand<BatchSummary>('hear.scoreSong', vscode.Uri.file(demoSong()));
+    assert.deepEqual(summary, { scored: 0, failed: 0, skipped: 1, cancelled: false });
+    assert.equal(api.results.score(demoSong()), undefined);
+    assert.match(api.statusBar.text, /select a model/);
+  });
+});
