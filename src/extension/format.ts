@@ -103,7 +103,8 @@ export function folderDescription(stats: FolderStats): string {
   const parts = [`${stats.songs} song${stats.songs === 1 ? '' : 's'}`];
   if (stats.mean !== undefined) parts.push(`mean ${formatScore(stats.mean)}`);
   if (stats.topTier) parts.push(`${stats.topTier} ★`);
-  if (stats.scored < stats.songs) parts.push(`${stats.songs - stats.scored - stats.failed} unscored`);
+  const unscored = stats.songs - stats.scored - stats.failed;
+  if (unscored) parts.push(`${unscored} unscored`);
   if (stats.failed) parts.push(`${stats.failed} failed`);
   return parts.join(' · ');
 }

@@ -94,7 +94,7 @@ export function dimensionSpecs(score: SongScore): ItemSpec[] {
   return score.labels.map((label, i) => ({
     id: `dimension:${score.file}:${i}`,
     label,
-    description: `${formatScore(score.scores[i])}  (threshold ${formatScore(score.thresholds[i])})${score.topTier[i] ? ' ★' : ''}`,
+    description: `${formatScore(score.scores[i])} (≥ ${formatScore(score.thresholds[i])})${score.topTier[i] ? ' ★' : ''}`,
     tooltip: `${label}: ${formatScore(score.scores[i])}, top-tier at ${formatScore(score.thresholds[i])} or more${score.topTier[i] ? ': reached' : ''}`,
     icon: { id: score.topTier[i] ? 'star-full' : 'circle-small', color: score.topTier[i] ? BAND_COLOR.top : undefined },
     contextValue: score.topTier[i] ? 'dimension.topTier' : 'dimension',
