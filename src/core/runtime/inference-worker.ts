@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { HearError } from '../errors';
 import { runPipeline } from '../pipeline/run';
-import type { JobMessage, WorkerReply, WorkerSetup } from './protocol';
+import type { DisposeMessage, JobMessage, WorkerReply, WorkerSetup } from './protocol';
 import { SessionPool } from './sessions';
 
 const setup = workerData as WorkerSetup;
@@ -12,7 +12,12 @@ const sessions = new SessionPool(setup.provider, setup.threads);
 const port = parentPort!;
 const reply = (message: WorkerReply, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
 
-port.on('message', (job: JobMessage) => {
+port.on('message', (message: JobMessage | DisposeMessage) => {
+  if (message.type === 'dispose') {
+    void sessions.dispose().finally(() => reply({ type: 'disposed' }));
+    return;
+  }
+  const job = message;
   const cancelled = new Int32Array(job.cancel);
   runPipeline(job.plan, job.input, sessions, job.file, {
     isCancelled: () => Atomics.load(cancelled, 0) === 1,
@@ -28,6 +33,3 @@ port.on('message', (job: JobMessage) => {
     },
   );
 });
-
-// Let sessions go before the thread exits.
-process.on('beforeExit', () => void sessions.dispose());

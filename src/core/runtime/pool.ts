@@ -97,10 +97,23 @@ export class InferencePool {
     });
   }
 
+  /** Reject queued songs, let each worker release its sessions (2 s at most), then stop the workers. */
   async dispose(): Promise<void> {
     const slots = this.slots.splice(0);
     for (const job of this.queue.splice(0)) job.reject(new HearError('CANCELLED', 'the engine was disposed', job.message.file));
-    await Promise.all(slots.map((s) => s.worker.terminate()));
+    await Promise.all(
+      slots.map(async (slot) => {
+        slot.job?.reject(new HearError('CANCELLED', 'the engine was disposed', slot.job.message.file));
+        slot.worker.ref();
+        const released = new Promise<void>((resolve) => {
+          slot.worker.on('message', (reply: WorkerReply) => reply.type === 'disposed' && resolve());
+          setTimeout(resolve, 2000).unref();
+        });
+        slot.worker.postMessage({ type: 'dispose' });
+        await released;
+        await slot.worker.terminate();
+      }),
+    );
   }
 
   private pump(): void {
@@ -137,7 +150,7 @@ export class InferencePool {
 
   private onReply(slot: Slot, reply: WorkerReply): void {
     const job = slot.job;
-    if (!job || job.message.id !== reply.id) return;
+    if (!job || reply.type === 'disposed' || job.message.id !== reply.id) return;
     if (reply.type === 'progress') {
       job.onProgress?.(reply.fraction, reply.stage);
       return;

@@ -18,6 +18,11 @@ export interface JobMessage {
   cancel: SharedArrayBuffer;
 }
 
+/** Release every session, then answer 'disposed'. */
+export interface DisposeMessage {
+  type: 'dispose';
+}
+
 export interface SerializedError {
   code?: HearErrorCode;
   message: string;
@@ -27,4 +32,5 @@ export interface SerializedError {
 export type WorkerReply =
   | { type: 'progress'; id: number; fraction: number; stage: 'sources' | 'head' | 'segments' }
   | { type: 'done'; id: number; result: PipelineResult; report?: ProviderReport }
-  | { type: 'failed'; id: number; error: SerializedError; report?: ProviderReport };
+  | { type: 'failed'; id: number; error: SerializedError; report?: ProviderReport }
+  | { type: 'disposed' };
