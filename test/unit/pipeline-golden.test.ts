@@ -78,3 +78,14 @@ describe('pipeline goldens (tiny-head, .npy features)', async () => {
     });
   }
 });
+
+describe('pipeline refusals', async () => {
+  const plan = planFor(await loadBundle(join(fixtures, 'tiny-hear'), new HashCache()));
+  it('refuses a waveform with no window for a scale as TOO_SHORT, naming the file', async () => {
+    await assert.rejects(runPipeline(plan, { kind: 'waveform', samples: new Float32Array(1024) }, sessions, 'tiny.wav'), /tiny.wav: too short to score: 1024 samples give no segment window for source bands/);
+  });
+  it('refuses features of the wrong width as BAD_FEATURES', async () => {
+    const features = { data: new Float32Array(10 * 7), frames: 10, dim: 7 };
+    await assert.rejects(runPipeline(plan, { kind: 'features', features }, sessions, 'f.npy'), (err: any) => err.code === 'BAD_FEATURES' && /f.npy: features have 7 values per frame, the head takes 48/.test(err.message));
+  });
+});

@@ -89,6 +89,10 @@ async function sourceFeatures(
     const scale = plan.scales.find((s) => s.id === stream.scale)!;
     return { stream, source, windows: scaleWindows(samples.length, scale, plan.sampleRate) };
   });
+  const empty = jobs.find((j) => j.windows.length === 0);
+  if (empty) {
+    throw new HearError('TOO_SHORT', `too short to score: ${samples.length} samples give no ${empty.stream.scale} window for source ${empty.source.id}`, file);
+  }
   const totalRuns = jobs.reduce((n, j) => n + j.windows.length, 0);
   let runs = 0;
   const streams: StreamFeatures[] = [];
