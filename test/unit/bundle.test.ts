@@ -4,16 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { HashCache, listBundles, loadBundle, resolveBundleDir, validateManifest } from '../../src/core/bundle';
 import { HearError } from '../../src/core/errors';
-import { audioManifest, tempDir, writeBundle } from './bundle-helpers';
-
-async function rejectsWith(promise: Promise<unknown>, code: string, pattern: RegExp): Promise<void> {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(err instanceof HearError, `expected a HearError, got ${String(err)}`);
-    assert.equal(err.code, code, err.message);
-    assert.match(err.message, pattern);
-    return true;
-  });
-}
+import { audioManifest, rejectsWith, tempDir, writeBundle } from './engine-helpers';
 
 function invalid(edit: (m: Record<string, any>) => void, pattern: RegExp): void {
   const m = audioManifest({ 'src.onnx': 'a', 'head.onnx': 'b' });

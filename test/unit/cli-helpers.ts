@@ -1,7 +1,7 @@
 // Runs the `hear` CLI from sources as a child process, the way a user runs it.
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { tempDir } from './bundle-helpers';
+import { tempDir } from './engine-helpers';
 
 export const repoRoot = join(__dirname, '..', '..');
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { tempDir } from './bundle-helpers';
+import { tempDir } from './engine-helpers';
 import { hear, repoRoot } from './cli-helpers';
 
 const fixtures = join(repoRoot, 'test', 'fixtures');

@@ -4,16 +4,12 @@ import { copyFileSync, cpSync, existsSync, readdirSync, readFileSync, writeFileS
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { SongScore } from '../../src/core';
-import { tempDir } from './bundle-helpers';
+import { assertClose, tempDir } from './engine-helpers';
 import { hear, repoRoot } from './cli-helpers';
 
 const fixtures = join(repoRoot, 'test', 'fixtures');
 const model = join(fixtures, 'tiny-hear');
 const goldenScores = (song: string): number[] => JSON.parse(readFileSync(join(fixtures, 'golden', `${song}.json`), 'utf8')).scores;
-
-function assertClose(actual: number[], expected: number[]): void {
-  actual.forEach((v, i) => assert.ok(Math.abs(v - expected[i]!) <= 1e-4, `${v} vs golden ${expected[i]}`));
-}
 
 /** A folder with two good songs and a file of random bytes named .wav. */
 function batch(): string {

@@ -1,9 +1,31 @@
-// Builds hand-made bundle folders for manifest and verification tests. The files are plain bytes:
-// these tests check the manifest and the hashes, never run the graphs (the fixture bundles do that).
+// Shared by the engine's tests: temp folders, hand-made bundles (plain bytes: manifest and hash
+// tests never run their graphs; the fixture bundles do), golden comparisons, HearError checks.
+import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { HearError } from '../../src/core/errors';
+
+export const fixtures = join(__dirname, '..', 'fixtures');
+
+/** Scores equal the PyTorch goldens within this. */
+export const GOLDEN_TOLERANCE = 1e-4;
+
+export function assertClose(actual: number[], expected: number[], what = 'scores'): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  actual.forEach((v, i) => assert.ok(Math.abs(v - expected[i]!) <= GOLDEN_TOLERANCE, `${what}[${i}]: ${v} vs golden ${expected[i]}`));
+}
+
+/** `promise` rejects with a HearError of `code` whose message matches `pattern`. */
+export async function rejectsWith(promise: Promise<unknown>, code: string, pattern: RegExp): Promise<void> {
+  await assert.rejects(promise, (err: unknown) => {
+    assert.ok(err instanceof HearError, `expected a HearError, got ${String(err)}`);
+    assert.equal(err.code, code, err.message);
+    assert.match(err.message, pattern);
+    return true;
+  });
+}
 
 export function tempDir(prefix = 'hear-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));

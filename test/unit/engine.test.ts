@@ -4,26 +4,11 @@ import assert from 'node:assert/strict';
 import { chmodSync, copyFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { Engine, findAudioFiles, HearError, scoreFiles } from '../../src/core';
-import { tempDir } from './bundle-helpers';
+import { Engine, findAudioFiles, scoreFiles } from '../../src/core';
+import { assertClose, fixtures, rejectsWith, tempDir } from './engine-helpers';
 
-const fixtures = join(__dirname, '..', 'fixtures');
 const audio = (name: string): string => join(fixtures, 'audio', name);
 const golden = (name: string): { scores: number[]; segments: { scores: number[] }[] } => JSON.parse(readFileSync(join(fixtures, 'golden', `${name}.json`), 'utf8'));
-
-function assertClose(actual: number[], expected: number[], what: string): void {
-  assert.equal(actual.length, expected.length);
-  actual.forEach((v, i) => assert.ok(Math.abs(v - expected[i]!) <= 1e-4, `${what}[${i}]: ${v} vs golden ${expected[i]}`));
-}
-
-async function rejectsWith(promise: Promise<unknown>, code: string, pattern: RegExp): Promise<void> {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(err instanceof HearError, `expected a HearError, got ${String(err)}`);
-    assert.equal(err.code, code, err.message);
-    assert.match(err.message, pattern);
-    return true;
-  });
-}
 
 /** A copy of a fixture bundle with its manifest edited (files unchanged, so hashes still hold). */
 function bundleVariant(name: string, edit: (m: any) => void): string {

@@ -7,9 +7,8 @@ import { after, describe, it } from 'node:test';
 import { HashCache, loadBundle } from '../../src/core/bundle';
 import { parseNpy, planFor, runPipeline, scaleWindows } from '../../src/core/pipeline';
 import { SessionPool } from '../../src/core/runtime/sessions';
+import { assertClose, fixtures } from './engine-helpers';
 
-const fixtures = join(__dirname, '..', 'fixtures');
-const TOLERANCE = 1e-4;
 
 interface Golden {
   audio: string;
@@ -20,11 +19,6 @@ interface Golden {
   features: { frames: number; dim: number };
   scores: number[];
   segments: { index: number; start: number; end: number; frameStart: number; frameEnd: number; scores: number[] }[];
-}
-
-function assertClose(actual: number[], expected: number[], what: string): void {
-  assert.equal(actual.length, expected.length, `${what}: length`);
-  actual.forEach((v, i) => assert.ok(Math.abs(v - expected[i]!) <= TOLERANCE, `${what}[${i}]: ${v} vs golden ${expected[i]}`));
 }
 
 /**

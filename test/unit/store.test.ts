@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ScoreStore } from '../../src/core/store';
 import type { SongScore } from '../../src/core/types';
-import { tempDir } from './bundle-helpers';
+import { tempDir } from './engine-helpers';
 
 const model = { id: 'tiny-hear', version: '0.1.0' };
 const quiet = (): undefined => undefined;
