@@ -1,0 +1,28 @@
+// What a report needs from a song, whatever results file it came from: the
+// scores every file has (`hear score` JSON, JSONL and CSV), and the facts that
+// the JSON formats and the score store add (audio, provider, timings), which a
+// report shows when present.
+import type { ScoredSong } from '../../labels';
+import type { SongScore } from '../../types';
+
+export type ReportSong = ScoredSong & Partial<Pick<SongScore, 'contentHash' | 'audio' | 'provider' | 'timings' | 'scoredAt'>>;
+
+export function mean(values: readonly number[]): number {
+  return values.reduce((sum, v) => sum + v, 0) / values.length;
+}
+
+/** Per label: score >= threshold, as the engine decides it (a label without a threshold is never top tier). */
+export function topTierOf(song: Pick<ScoredSong, 'scores' | 'thresholds'>): boolean[] {
+  return song.scores.map((s, i) => s >= song.thresholds[i]!);
+}
+
+/** The scores of `labels` in that order, then their mean (the overall score). */
+export function labelScores(song: Pick<ScoredSong, 'labels' | 'scores'>, labels: readonly string[]): number[] {
+  const values = labels.map((l) => song.scores[song.labels.indexOf(l)]!);
+  return [...values, mean(values)];
+}
+
+/** The labels every song scored, in the first song's order. */
+export function sharedLabels(songs: readonly Pick<ScoredSong, 'labels'>[]): string[] {
+  return songs[0]!.labels.filter((l) => songs.every((s) => s.labels.includes(l)));
+}
