@@ -1,8 +1,8 @@
 // `hear compare A B`: checkpoint B against baseline A, from folders of audio
 // (scored through the engine, stored scores reused) or the results files
-// `hear score` wrote; a table, JSON, CSV or pull-request Markdown, and a CI
-// gate (--fail-if-worse).
-import { stat } from 'node:fs/promises';
+// `hear score` wrote; a table, JSON, CSV or pull-request Markdown, a standalone
+// HTML report (--html), and a CI gate (--fail-if-worse).
+import { stat, writeFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import Table from 'cli-table3';
@@ -10,6 +10,7 @@ import { SingleBar } from 'cli-progress';
 import { DEFAULT_MODEL_ID, Engine, findAudioFiles, HearError, PROVIDER_CHOICES, scoreFiles, type ModelInfo, type ProviderChoice, type SongFailure, type SongScore } from '../../core';
 import { compareScores, DEFAULT_ALPHA, DEFAULT_RESAMPLES, DEFAULT_SEED, isWorse, type Comparison } from '../../core/compare/compare';
 import { comparisonCells, comparisonCsv, comparisonJson, comparisonMarkdown, pairingLine } from '../../core/exports/comparison';
+import { comparisonReportHtml } from '../../core/exports/html-report';
 import { readPredictions, type ScoredSong } from '../../core/labels';
 import { DIMENSIONS } from '../../core/types';
 import { bundleRootsFromEnv, defaultStoreDir } from '../engine-options';
@@ -79,6 +80,7 @@ interface CompareCliOptions extends EngineCliOptions {
   json?: boolean;
   markdown?: boolean;
   csv?: boolean;
+  html?: string;
   alpha: string;
   seed: string;
   resamples: string;
@@ -140,6 +142,7 @@ export function registerCompare(program: Command): void {
     .option('--json', 'machine-readable output, every number unrounded')
     .option('--markdown', 'Markdown for a pull-request comment')
     .option('--csv', 'one CSV row per dimension')
+    .option('--html <file>', 'also write a standalone HTML report (charts, no network) to FILE')
     .option('--alpha <p>', 'significance level after Holm correction', String(DEFAULT_ALPHA))
     .option('--seed <n>', 'bootstrap random seed', String(DEFAULT_SEED))
     .option('--resamples <n>', 'bootstrap resamples', String(DEFAULT_RESAMPLES))
@@ -160,15 +163,8 @@ export function registerCompare(program: Command): void {
       }
 
       const [sideA, sideB] = await loadSides([a, b], options, command);
-      const comparison = compareScores(sideA.songs, sideB.songs, {
-        nameA: a,
-        nameB: b,
-        ...(sideA.root ? { rootA: sideA.root } : {}),
-        ...(sideB.root ? { rootB: sideB.root } : {}),
-        alpha,
-        seed,
-        resamples,
-      });
+      const roots = { ...(sideA.root ? { rootA: sideA.root } : {}), ...(sideB.root ? { rootB: sideB.root } : {}) };
+      const comparison = compareScores(sideA.songs, sideB.songs, { nameA: a, nameB: b, ...roots, alpha, seed, resamples });
       const failures = sideA.failures.length + sideB.failures.length;
       if (failures) {
         comparison.warnings.push(`${failures} songs failed to score (A ${sideA.failures.length}, B ${sideB.failures.length}) and are left out.`);
@@ -179,6 +175,7 @@ export function registerCompare(program: Command): void {
       else if (options.markdown) process.stdout.write(comparisonMarkdown(comparison));
       else if (options.csv) process.stdout.write(comparisonCsv(comparison));
       else process.stdout.write(tableText(comparison));
+      if (options.html) await writeFile(options.html, comparisonReportHtml(comparison, sideA.songs, sideB.songs, roots));
 
       if (gate === undefined) return;
       if (gate.toLowerCase() !== 'any' && !comparison.rows.some((r) => r.label.toLowerCase() === gate.toLowerCase())) {
