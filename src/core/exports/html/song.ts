@@ -13,7 +13,7 @@ function facts(rows: [string, Value][]): Markup {
 
 function audioFacts(song: ReportSong): Markup {
   const a = song.audio;
-  if (!a) return html`<p class="note">The results file does not record the audio's facts (they come with <code>hear score --json</code>).</p>`;
+  if (!a) return html`<p class="note">These results do not include the audio's facts.</p>`;
   const tags = Object.entries(a.tags).map(([k, v]) => html`${k}: ${v}<br>`);
   return facts([
     ['Duration', `${clock(a.durationSeconds)} (${a.durationSeconds.toFixed(2)} s decoded)`],
