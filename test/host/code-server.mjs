@@ -5,7 +5,7 @@
 // runner finishes.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdirSync, writeFileSync, existsSync, openSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -50,11 +50,20 @@ async function waitForHttp(url, server, timeoutMs) {
  * page on the workbench. `trusted: false` keeps Workspace Trust on, so the folder
  * opens in Restricted Mode.
  */
-export async function startSession({ scratch, workspace, env, trusted = true, userSettings = {}, log }) {
+export async function startSession({
+  scratch,
+  workspace,
+  env,
+  trusted = true,
+  userSettings = {},
+  log,
+  extensionPath = root,
+  testsPath = join(root, 'out/test/host/index.js'),
+  userData = join(scratch, 'user-data'),
+}) {
   if (!existsSync(codeServer)) {
     throw new Error(`code-server is not installed: run test/host/install.sh (expected ${codeServer})`);
   }
-  const userData = join(scratch, 'user-data');
   mkdirSync(join(userData, 'User'), { recursive: true });
   writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify({
     'workbench.startupEditor': 'none',
@@ -110,8 +119,8 @@ export async function startSession({ scratch, workspace, env, trusted = true, us
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
   const payload = JSON.stringify([
-    ['extensionDevelopmentPath', remote(root)],
-    ['extensionTestsPath', remote(join(root, 'out/test/host/index.js'))],
+    ['extensionDevelopmentPath', remote(extensionPath)],
+    ['extensionTestsPath', remote(testsPath)],
   ]);
   const url = `${base}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`;
 
@@ -156,5 +165,70 @@ export async function startSession({ scratch, workspace, env, trusted = true, us
       await browser.close().catch(() => undefined);
       stop();
     },
+  };
+}
+
+/**
+ * Answers the suite's requests (test/host/suite/harness.ts) from the browser side until
+ * the returned function is called: webview DOM queries, screenshots, benchmark results.
+ */
+export function serveRequests(ipc, page, results = {}) {
+  let stopped = false;
+  const handle = async (req) => {
+    switch (req.type) {
+      case 'webview': {
+        // Webviews are nested iframes; find the one that holds the root element.
+        for (const frame of page.frames()) {
+          const el = await frame.$(req.root).catch(() => null);
+          if (!el) continue;
+          if (req.click) await frame.click(req.click);
+          const found = {};
+          for (const [name, selector] of Object.entries(req.queries ?? {})) {
+            found[name] = await frame.$$eval(selector, (els) => ({
+              count: els.length,
+              texts: els.slice(0, 20).map((e) => (e.textContent ?? '').trim()),
+            }));
+          }
+          if (req.evaluate) found.evaluate = await frame.evaluate(req.evaluate);
+          return { found: true, results: found };
+        }
+        return { found: false, results: {} };
+      }
+      case 'screenshot': {
+        const dir = join(root, 'docs/images');
+        mkdirSync(dir, { recursive: true });
+        const file = join(dir, `${req.name}.png`);
+        await page.screenshot({ path: file });
+        return { file };
+      }
+      case 'result':
+        results[req.name] = req.data;
+        return {};
+      default:
+        throw new Error(`unknown request ${req.type}`);
+    }
+  };
+  const loop = async () => {
+    while (!stopped) {
+      for (const f of readdirSync(ipc).filter((n) => /^req-.*\.json$/.test(n)).sort()) {
+        const id = f.slice(4, -5);
+        const path = join(ipc, f);
+        let res;
+        try {
+          res = { ok: true, value: await handle(JSON.parse(readFileSync(path, 'utf8'))) };
+        } catch (err) {
+          res = { ok: false, error: String(err?.message ?? err) };
+        }
+        rmSync(path, { force: true });
+        writeFileSync(join(ipc, `res-${id}.tmp`), JSON.stringify(res));
+        renameSync(join(ipc, `res-${id}.tmp`), join(ipc, `res-${id}.json`));
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const done = loop();
+  return async () => {
+    stopped = true;
+    await done;
   };
 }

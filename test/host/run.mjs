@@ -7,10 +7,10 @@
 // bench: prints the host-side benchmark figures as JSON.
 // The suites reach the browser side (webview DOM, screenshots) through request
 // files in $HEAR_HOST_IPC that this script answers (see suite/harness.ts).
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync, renameSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSession, root } from './code-server.mjs';
+import { serveRequests, startSession, root } from './code-server.mjs';
 import { makeWorkspace } from './workspace.mjs';
 
 const mode = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'test';
@@ -26,68 +26,6 @@ if (!existsSync(join(root, 'out/test/host/index.js')) || !existsSync(join(root, 
 
 const work = mkdtempSync(join(tmpdir(), 'hear-host-'));
 const results = {};
-
-/** Answers the suite's requests until stopped. */
-function serveRequests(ipc, page) {
-  let stopped = false;
-  const handle = async (req) => {
-    switch (req.type) {
-      case 'webview': {
-        // Webviews are nested iframes; find the one that holds the root element.
-        for (const frame of page.frames()) {
-          const el = await frame.$(req.root).catch(() => null);
-          if (!el) continue;
-          if (req.click) await frame.click(req.click);
-          const found = {};
-          for (const [name, selector] of Object.entries(req.queries ?? {})) {
-            found[name] = await frame.$$eval(selector, (els) => ({
-              count: els.length,
-              texts: els.slice(0, 20).map((e) => (e.textContent ?? '').trim()),
-            }));
-          }
-          if (req.evaluate) found.evaluate = await frame.evaluate(req.evaluate);
-          return { found: true, results: found };
-        }
-        return { found: false, results: {} };
-      }
-      case 'screenshot': {
-        const dir = join(root, 'docs/images');
-        mkdirSync(dir, { recursive: true });
-        const file = join(dir, `${req.name}.png`);
-        await page.screenshot({ path: file });
-        return { file };
-      }
-      case 'result':
-        results[req.name] = req.data;
-        return {};
-      default:
-        throw new Error(`unknown request ${req.type}`);
-    }
-  };
-  const loop = async () => {
-    while (!stopped) {
-      for (const f of readdirSync(ipc).filter((n) => /^req-.*\.json$/.test(n)).sort()) {
-        const id = f.slice(4, -5);
-        const path = join(ipc, f);
-        let res;
-        try {
-          res = { ok: true, value: await handle(JSON.parse(readFileSync(path, 'utf8'))) };
-        } catch (err) {
-          res = { ok: false, error: String(err?.message ?? err) };
-        }
-        rmSync(path, { force: true });
-        writeFileSync(join(ipc, `res-${id}.tmp`), JSON.stringify(res));
-        renameSync(join(ipc, `res-${id}.tmp`), join(ipc, `res-${id}.json`));
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
-  const done = loop();
-  return async () => {
-    stopped = true;
-    await done;
-  };
-}
 
 /**
  * One code-server session and browser page, through `steps`: each runs one mocha
@@ -108,7 +46,7 @@ async function session(name, { trusted = true, settings = {}, steps, timeoutMs =
     env: { HEAR_HOST_IPC: ipc, HEAR_HOST_WORKSPACE: ws },
     log: join(scratch, 'code-server.log'),
   });
-  const stopServing = serveRequests(ipc, s.page);
+  const stopServing = serveRequests(ipc, s.page, results);
   let failed = false;
   try {
     for (const step of steps) {
