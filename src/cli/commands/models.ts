@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { join } from 'node:path';
 import Table from 'cli-table3';
 import { HashCache, loadBundle, resolveBundleDir } from '../../core/bundle';
-import { DEFAULT_MODEL_ID, listBundles, modelInfo, searchRoots, type ModelInfo } from '../../core';
+import { DEFAULT_MODEL_ID, defaultModelInstalled, listBundles, modelInfo, searchRoots, type ModelInfo } from '../../core';
 import { EXIT } from '../exit';
 import { bundleRootsFromEnv, defaultStoreDir } from '../engine-options';
 
@@ -45,7 +45,10 @@ export function registerModels(program: Command): void {
   const models = program
     .command('models')
     .description('List, describe and verify model bundles.')
-    .addHelpText('after', `\nBundles are found by id in the package's models/ folder, then in $HEAR_BUNDLE_PATH.\nThe default model "${DEFAULT_MODEL_ID}" is not installed yet.`);
+    .addHelpText(
+      'after',
+      `\nBundles are found by id in the package's models/ folder, then in $HEAR_BUNDLE_PATH.\nThe default model "${DEFAULT_MODEL_ID}" is ${defaultModelInstalled() ? 'installed' : 'not installed yet'}.`,
+    );
 
   models
     .command('list')
@@ -59,7 +62,7 @@ export function registerModels(program: Command): void {
         return;
       }
       if (found.length === 0) {
-        process.stdout.write(`No bundles in ${roots.join(', ')}.\nThe default model "${DEFAULT_MODEL_ID}" is not installed yet: pass --model PATH to hear score.\n`);
+        process.stdout.write(`No bundles in ${roots.join(', ')}.\nThe default model "${DEFAULT_MODEL_ID}" is not installed: pass --model PATH to hear score.\n`);
         return;
       }
       const t = new Table({ head: ['id', 'version', 'task', 'proxy', 'path'], style: { head: [], border: [] } });

@@ -7,6 +7,7 @@ import Table from 'cli-table3';
 import { SingleBar } from 'cli-progress';
 import {
   DEFAULT_MODEL_ID,
+  defaultModelInstalled,
   Engine,
   findAudioFiles,
   HearError,
@@ -179,6 +180,8 @@ async function run(paths: string[], options: ScoreOptions, command: Command): Pr
 }
 
 export function registerScore(program: Command): void {
+  const installed = defaultModelInstalled();
+  const defaultModel = installed ? `default "${DEFAULT_MODEL_ID}"` : `default "${DEFAULT_MODEL_ID}", not installed yet: --model is needed`;
   program
     .command('score')
     .description('Score songs on the SongEval dimensions; flag top-tier songs.')
@@ -187,7 +190,7 @@ export function registerScore(program: Command): void {
     .option('--jsonl', 'write one result (or failure) per line')
     .option('--csv', 'write CSV: file,<labels...>,overall,top_tier,error')
     .option('-o, --out <file>', 'write to FILE instead of stdout (format from --json/--jsonl/--csv or the extension)')
-    .option('-m, --model <id|path>', `model bundle: an id, a bundle folder or its manifest.json (default "${DEFAULT_MODEL_ID}", not installed yet: --model is needed)`)
+    .option('-m, --model <id|path>', `model bundle: an id, a bundle folder or its manifest.json (${defaultModel})`)
     .addOption(new Option('--ep <provider>', 'execution provider; an explicit GPU provider that fails is an error').choices(PROVIDER_CHOICES).default('auto'))
     .option('--threads <n>', 'threads per ONNX Runtime session', positiveInteger, 1)
     .option('-j, --jobs <n>', 'files scored in parallel (one inference worker each)', positiveInteger, 1)
@@ -198,7 +201,9 @@ export function registerScore(program: Command): void {
     .option('-v, --verbose', 'report the model, the execution provider (and why others failed) and stage timings on stderr')
     .addHelpText(
       'after',
-      `\nBundles are found by id in the package's models/ folder, then in $HEAR_BUNDLE_PATH.\nThe default model "${DEFAULT_MODEL_ID}" is not installed yet: name a bundle with --model.\nExit status: 0 all scored, 1 some files failed (each reported on stderr), 2 usage error.`,
+      `\nBundles are found by id in the package's models/ folder, then in $HEAR_BUNDLE_PATH.\n${
+        installed ? `Without --model, the default model "${DEFAULT_MODEL_ID}" scores.` : `The default model "${DEFAULT_MODEL_ID}" is not installed yet: name a bundle with --model.`
+      }\nExit status: 0 all scored, 1 some files failed (each reported on stderr), 2 usage error.`,
     )
     .action((paths: string[], options: ScoreOptions, command: Command) => run(paths, options, command));
 }

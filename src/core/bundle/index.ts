@@ -10,7 +10,7 @@ import { verifyFile, type VerifiedFile } from './verify';
 
 export * from './manifest';
 export { HashCache } from './hash-cache';
-export { DEFAULT_MODEL_ID, listBundles, packageRoot, resolveBundleDir, searchRoots, type BundleEntry } from './registry';
+export { DEFAULT_MODEL_ID, defaultModelInstalled, listBundles, packageRoot, resolveBundleDir, searchRoots, type BundleEntry } from './registry';
 export { semanticProblems, validateManifest } from './validate';
 export { resolveInside, type VerifiedFile } from './verify';
 

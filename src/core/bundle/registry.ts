@@ -1,6 +1,6 @@
 // Finds bundles: by id in search roots (the package's own models/ folder first, then extra
 // roots), or by a path to a bundle folder or its manifest.json.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { HearError } from '../errors';
@@ -25,6 +25,19 @@ export function packageRoot(): string {
 /** Folders searched for bundles by id, in order. */
 export function searchRoots(extraRoots: readonly string[] = []): string[] {
   return [join(packageRoot(), 'models'), ...extraRoots.map((r) => resolve(r))];
+}
+
+/** Whether the package's models/ folder holds the default bundle (for help texts; synchronous, a few folders). */
+export function defaultModelInstalled(): boolean {
+  const root = join(packageRoot(), 'models');
+  const names = existsSync(root) ? readdirSync(root) : [];
+  return names.some((name) => {
+    try {
+      return (JSON.parse(readFileSync(join(root, name, 'manifest.json'), 'utf8')) as { id?: unknown }).id === DEFAULT_MODEL_ID;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** What `hear models list` shows for each bundle folder found, readable or not. */
