@@ -178,10 +178,14 @@ describe('song report', () => {
     assert.equal(text(tags), 'title: "><img src=x onerror=alert(1)>artist: Tom & Jerry');
   });
 
-  it('a song scored without segments says so', () => {
-    const doc = parsePage(songReportHtml({ ...song, segments: [] }));
+  it('a song with scores alone (a row of hear score --csv) says what the results lack', () => {
+    const { file, labels, scores, thresholds, model } = song;
+    const doc = parsePage(songReportHtml({ file, labels, scores, thresholds, model }));
     assert.match(text(section(doc, 'Timeline')), /Scored without segments/);
     assert.equal(elements(section(doc, 'Timeline'), 'svg').length, 0);
+    assert.match(text(section(doc, 'File')), /These results do not include the audio's facts/);
+    assert.deepEqual(elements(section(doc, 'Scoring'), 'dt').map(text), ['Model', 'Proxy model']);
+    assert.equal(elements(elements(section(doc, 'Dimensions'), 'svg')[0]!, 'rect').length, 5);
   });
 });
 

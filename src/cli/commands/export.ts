@@ -31,7 +31,7 @@ export function registerExport(program: Command): void {
   program
     .command('export')
     .description("Export a song's segment scores as DAW markers (an Audacity label track or REAPER regions), or an HTML report of a song or of all the results.")
-    .argument('<results>', 'results written by hear score --json or --jsonl with --segments')
+    .argument('<results>', 'results written by hear score: --json or --jsonl (with segment scores, which markers need) or --csv')
     .argument('[song]', 'which song of the results (path, file name or stem); needed for markers when there are several; html without it reports them all')
     .requiredOption('--format <format>', 'audacity (label track .txt), reaper (region CSV) or html (standalone report)')
     .option('--out <file>', 'write here instead of standard output')

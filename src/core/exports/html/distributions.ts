@@ -16,7 +16,7 @@ const BIN = 0.25;
 const BINS = (SCALE.max - SCALE.min) / BIN;
 
 /** Songs per bin of 0.25 on the 1..5 scale; the last bin holds 5 itself, scores off the scale count at its ends. */
-export function binCounts(values: readonly number[]): number[] {
+function binCounts(values: readonly number[]): number[] {
   const counts = new Array<number>(BINS).fill(0);
   for (const v of values) counts[Math.min(BINS - 1, Math.max(0, Math.floor((v - SCALE.min) / BIN)))]! += 1;
   return counts;
