@@ -2,7 +2,7 @@
 // store, and the batch helpers. Plain Node: never imports vscode.
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { AUDIO_EXTENSIONS, DEFAULT_MAX_DURATION_SECONDS, disposeAudioWorkers, loadAudio } from './audio';
+import { DEFAULT_MAX_DURATION_SECONDS, disposeAudioWorkers, loadAudio } from './audio';
 import {
   DEFAULT_MODEL_ID,
   HashCache,
@@ -23,12 +23,9 @@ import { silentLog, type Log } from './log';
 import { parseNpy, planFor, type PipelineInput, type PipelinePlan } from './pipeline';
 import { InferencePool, parseProviderChoice } from './runtime';
 import { ScoreStore, type FileStamp } from './store';
-import type { AudioInfo, ModelRef, ProviderChoice, ProviderReport, ScoreProgress, ScoreRequest, SongFailure, SongScore } from './types';
+import type { AudioInfo, ModelRef, ProviderChoice, ProviderReport, ScoreProgress, ScoreRequest, SongScore } from './types';
 
-// require(), not import: for an import statement esbuild picks tinyglobby's ESM build, whose fdir
-// dependency calls createRequire(import.meta.url), undefined in the CommonJS bundle.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { glob, isDynamicPattern } = require('tinyglobby') as typeof import('tinyglobby');
+export { findAudioFiles, scoreFiles } from './batch';
 
 export interface EngineOptions {
   /** Bundle id or path (folder or manifest.json); default 'hear-lite'. */
@@ -318,58 +315,4 @@ export class Engine {
     this.bundleLoad.catch(() => (this.bundleLoad = undefined));
     return this.bundleLoad;
   }
-}
-
-/** Score many files, `jobs` at a time; one bad file never stops the batch. Results keep the input order. */
-export async function scoreFiles(
-  engine: Engine,
-  files: string[],
-  options: { jobs?: number; signal?: AbortSignal; force?: boolean; onResult?: (r: { file: string; score?: SongScore; failure?: SongFailure }) => void } = {},
-): Promise<{ results: SongScore[]; failures: SongFailure[] }> {
-  const jobs = Math.max(1, Math.floor(options.jobs ?? 1));
-  engine.setParallelism(jobs);
-  const scores: (SongScore | undefined)[] = new Array(files.length);
-  const failed: (SongFailure | undefined)[] = new Array(files.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < files.length) {
-      const index = next++;
-      const file = files[index]!;
-      try {
-        if (options.signal?.aborted) throw new HearError('CANCELLED', 'scoring was cancelled', file);
-        const score = await engine.score(file, { force: !!options.force, ...(options.signal ? { signal: options.signal } : {}) });
-        scores[index] = score;
-        options.onResult?.({ file, score });
-      } catch (err) {
-        const e = asHearError(err, file, 'INFERENCE');
-        const failure: SongFailure = { file: e.file ?? file, error: e.message, code: e.code };
-        failed[index] = failure;
-        options.onResult?.({ file, failure });
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(jobs, files.length) }, worker));
-  return { results: scores.filter((s): s is SongScore => !!s), failures: failed.filter((f): f is SongFailure => !!f) };
-}
-
-/**
- * The files to score: files as named, folders searched recursively, glob patterns expanded.
- * Folders and globs keep only `extensions` (default: audio); a named file is kept whatever its
- * extension, and a missing one too, so scoring reports it instead of skipping it silently.
- */
-export async function findAudioFiles(paths: string[], options: { extensions?: readonly string[] } = {}): Promise<string[]> {
-  const extensions = (options.extensions ?? AUDIO_EXTENSIONS).map((e) => (e.startsWith('.') ? e : `.${e}`).toLowerCase());
-  const wanted = (f: string): boolean => extensions.some((e) => f.toLowerCase().endsWith(e));
-  const found: string[] = [];
-  for (const p of paths) {
-    const info = await stat(p).catch(() => undefined);
-    if (info?.isDirectory()) {
-      found.push(...(await glob('**/*', { cwd: p, absolute: true, onlyFiles: true })).filter(wanted).sort());
-    } else if (!info && isDynamicPattern(p)) {
-      found.push(...(await glob(p, { absolute: true, onlyFiles: true })).filter(wanted).sort());
-    } else {
-      found.push(resolve(p));
-    }
-  }
-  return [...new Set(found.map((f) => resolve(f)))];
 }
