@@ -289,6 +289,12 @@ describe('comparison report', () => {
     assert.match(text(elements(changed[0]!, 'td').at(-1)!), new RegExp(`\\+${c.mostChanged[0]!.diff.toFixed(3)}$`));
   });
 
+  it('refuses songs that are not the ones compared', () => {
+    const [sa, sb] = [a(), b()];
+    const c = compareScores(sa, sb, { resamples: 200 });
+    assert.throws(() => comparisonReportHtml(c, sa.slice(0, 20), sb), /pair up 20 times, the comparison 24/);
+  });
+
   it('unpaired runs get distributions and no scatter', () => {
     const sa = a();
     const sb = b().map((s, i) => ({ ...s, file: `/runs/ckpt-b/other-${i}.wav` }));

@@ -31,6 +31,9 @@ ${rows.map(
  */
 export function comparisonReportHtml(c: Comparison, a: readonly ScoredSong[], b: readonly ScoredSong[], options: Pick<CompareOptions, 'rootA' | 'rootB'> = {}): string {
   const pairing = pairSongs([...a], [...b], options.rootA, options.rootB);
+  if (c.paired && pairing.pairs.length !== c.pairs) {
+    throw new RangeError(`the songs pair up ${pairing.pairs.length} times, the comparison ${c.pairs}: give the songs and roots given to compareScores`);
+  }
   const used = c.paired ? { a: pairing.pairs.map((p) => p.a), b: pairing.pairs.map((p) => p.b) } : { a, b };
   const columnsA = used.a.map((s) => labelScores(s, c.labels));
   const columnsB = used.b.map((s) => labelScores(s, c.labels));
