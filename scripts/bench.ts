@@ -134,6 +134,26 @@ function sibling(name: string, command: string, args: string[], cwd: string, pre
   }
 }
 
+/** One line per figure of scripts/bench-audio.ts --json; its raw JSON when the shape is unknown. */
+function audioSummary(audio: any): string {
+  const d = audio?.decodeResample;
+  const r = audio?.resampler;
+  if (!d || !r) return `audio: ${JSON.stringify(audio)}`;
+  const rates = Object.entries(r)
+    .filter(([k]) => k.includes('->'))
+    .map(([k, v]: [string, any]) => `  resample ${k}: ${v.xRealtime.toFixed(0)}x realtime on one core, alias rejection ${v.aliasRejectionDb.toFixed(1)} dB`);
+  return [`audio: decode + resample, ${d.input}: ${d.oursWarmSeconds.toFixed(3)} s vs ffmpeg ${d.ffmpegSeconds.toFixed(3)} s = ${d.ratioWarm.toFixed(2)}x (cold ${d.ratioCold.toFixed(2)}x; ${d.target})`, ...rates].join('\n');
+}
+
+/** One line per runtime of hear_tools bench-head --json; its raw JSON when the shape is unknown. */
+function headSummary(head: any): string {
+  if (!Array.isArray(head?.results)) return `head: ${JSON.stringify(head)}`;
+  const lines = head.results.map(
+    (r: any) => `  ${r.runtime} ${r.precision}: median ${r.medianMs.toFixed(0)} ms, peak RSS ${r.peakRssMB.toFixed(0)} MB, max score deviation ${r.maxScoreDeviation.toExponential(1)}`,
+  );
+  return [`head: full-size HEAR head (${(head.parameters / 1e6).toFixed(1)}M parameters), T = ${head.frames} frames, ${head.threads} thread:`, ...lines].join('\n');
+}
+
 async function main(): Promise<void> {
   if (process.argv.includes('--rss-child')) return rssChild(arg('--rss-child')!, process.argv[process.argv.indexOf('--rss-child') + 2]!);
   const json = process.argv.includes('--json');
@@ -149,11 +169,11 @@ async function main(): Promise<void> {
     say(`machine: ${availableParallelism()} cores (${cpus()[0]?.model}), Node ${process.version}; model ${model}`);
     if (!only || only === 'audio') {
       report.audio = sibling('bench-audio', process.execPath, ['--import', 'tsx', 'scripts/bench-audio.ts', '--json'], ROOT, join(ROOT, 'scripts', 'bench-audio.ts'));
-      say(`audio: ${JSON.stringify(report.audio)}`);
+      say(audioSummary(report.audio));
     }
     if (!only || only === 'head') {
       report.head = sibling('bench-head', '/usr/bin/python3', ['-m', 'hear_tools', 'bench-head', '--json'], join(ROOT, 'models'), join(ROOT, 'models', 'hear_tools', 'bench.py'));
-      say(`head: ${JSON.stringify(report.head)}`);
+      say(headSummary(report.head));
     }
     if (!only || only === 'pipeline') {
       const song3 = join(dir, 'song-3min.wav');
