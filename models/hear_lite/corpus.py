@@ -192,7 +192,13 @@ def write_corpus(work: Path) -> dict:
     previous = work / "corpus.json"
     fixed = {p: v["split"] for p, v in json.loads(previous.read_text())["packages"].items()
              if v["tracks"]} if previous.exists() else {}
-    validation = split_packages(durations, fixed)
+    # Each tier is split on its own, so validation holds every tier in about the same share.
+    tier_of = {p: max({t.tier for t in ts}, key=lambda tier: sum(t.duration for t in ts if t.tier == tier))
+               for p, ts in recorded.items() if ts}
+    validation: set[str] = set()
+    for tier in sorted(set(tier_of.values())):
+        group = {p: durations[p] for p, t in tier_of.items() if t == tier}
+        validation |= split_packages(group, {p: s for p, s in fixed.items() if p in group})
     tracks = [dict(asdict(t), split="validation" if p in validation else "train")
               for p, ts in recorded.items() for t in ts]
     summary = {

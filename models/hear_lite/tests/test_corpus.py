@@ -69,3 +69,19 @@ def test_build_package_from_a_local_deb(tmp_path):
     assert np.argmax(spectrum) == 440  # 1 Hz bins over one second: the tone survived decoding and resampling
     assert json.loads((work / "packages" / f"{pkg}.json").read_text())[0]["package"] == pkg
     assert not list((work / "debs").glob("*.deb")), "the .deb is removed once recorded"
+
+
+def test_each_tier_is_split_on_its_own(tmp_path):
+    for tier, count in (("produced", 10), ("mma", 10)):
+        for i in range(count):
+            package = f"{tier}-pkg{i}"
+            track = corpus.Track(f"{package}/t-0", package, "t.ogg", "l", 100.0 + i, f"{tier}{i}", "w.wav", tier)
+            corpus.write_record(tmp_path, package, [track])
+    summary = corpus.write_corpus(tmp_path)
+    for tier in ("produced", "mma"):
+        held = [t for t in summary["tracks"] if t["tier"] == tier and t["split"] == "validation"]
+        assert 1 <= len(held) <= 3
+    # A second write keeps every split (features already cached stay valid).
+    again = corpus.write_corpus(tmp_path)
+    assert {p: v["split"] for p, v in again["packages"].items()} == \
+        {p: v["split"] for p, v in summary["packages"].items()}
