@@ -89,3 +89,32 @@ export function writeBundle(edit: (m: Record<string, unknown>) => void = () => u
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
   return dir;
 }
+
+/** A WAV of `seconds` of a 440 Hz tone on every channel: 16-bit PCM, or 32-bit float (format 3). */
+export function toneWav(file: string, rate: number, channels: number, seconds: number, float = false): void {
+  const frames = Math.round(rate * seconds);
+  const bytes = float ? 4 : 2;
+  const data = Buffer.alloc(frames * channels * bytes);
+  for (let i = 0; i < frames; i++) {
+    const v = 0.5 * Math.sin((2 * Math.PI * 440 * i) / rate);
+    for (let c = 0; c < channels; c++) {
+      const at = (i * channels + c) * bytes;
+      if (float) data.writeFloatLE(v, at);
+      else data.writeInt16LE(Math.round(v * 32767), at);
+    }
+  }
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + data.length, 4);
+  header.write('WAVEfmt ', 8);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(float ? 3 : 1, 20);
+  header.writeUInt16LE(channels, 22);
+  header.writeUInt32LE(rate, 24);
+  header.writeUInt32LE(rate * channels * bytes, 28);
+  header.writeUInt16LE(channels * bytes, 32);
+  header.writeUInt16LE(8 * bytes, 34);
+  header.write('data', 36);
+  header.writeUInt32LE(data.length, 40);
+  writeFileSync(file, Buffer.concat([header, data]));
+}

@@ -5,7 +5,7 @@ import { chmodSync, copyFileSync, cpSync, mkdirSync, readFileSync, writeFileSync
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Engine, findAudioFiles, scoreFiles } from '../../src/core';
-import { assertClose, fixtures, rejectsWith, tempDir } from './engine-helpers';
+import { assertClose, fixtures, rejectsWith, tempDir, toneWav } from './engine-helpers';
 
 const audio = (name: string): string => join(fixtures, 'audio', name);
 const golden = (name: string): { scores: number[]; segments: { scores: number[] }[] } => JSON.parse(readFileSync(join(fixtures, 'golden', `${name}.json`), 'utf8'));
@@ -134,6 +134,19 @@ describe('engine bad input', () => {
     const stored = await e.storedForModel();
     assert.equal(stored.get(audio('short-8s.wav'))?.scoredAt, good.scoredAt, 'nothing stored was lost');
     assert.equal(stored.size, 2);
+  });
+
+  it('scores unusual but valid audio: 8 kHz with 6 channels, 192 kHz stereo', async () => {
+    const dir = tempDir('hear-odd-');
+    toneWav(join(dir, 'six-8k.wav'), 8000, 6, 2, true);
+    toneWav(join(dir, 'float-192k.wav'), 192000, 2, 2, true);
+    const { results, failures } = await scoreFiles(engine({ persist: false }), [join(dir, 'six-8k.wav'), join(dir, 'float-192k.wav')]);
+    assert.deepEqual(failures, []);
+    assert.deepEqual(results.map((r) => [r.audio?.sampleRate, r.audio?.channels]), [[8000, 6], [192000, 2]]);
+    for (const r of results) {
+      assert.equal(r.segments.length, 1);
+      assert.ok(r.scores.every((v) => v > 1 && v < 5), `${r.file}: ${r.scores}`);
+    }
   });
 
   it('names the file when a too-short feature file or mismatched streams stop the pipeline', async () => {
