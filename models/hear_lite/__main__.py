@@ -35,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     rebuild = commands.add_parser("rebuild", help="corpus, features and training in one go (resumable; hours)")
     rebuild.add_argument("--work", type=Path, required=True)
     rebuild.add_argument("--run", type=Path, required=True)
+    evalset = commands.add_parser("evalset", help="write the validation examples + metadata.jsonl for hear eval")
+    evalset.add_argument("--work", type=Path, required=True)
+    evalset.add_argument("--out", type=Path, required=True)
     smoke = commands.add_parser("smoke", help="CI: train a few steps on synthetic songs, export, validate")
     smoke.add_argument("--out", type=Path, required=True, help="empty folder for the smoke bundle")
     args = parser.parse_args(argv)
@@ -108,6 +111,12 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(report, indent=1))
         misses = verdict(report)
         print("every family meets both goals" if not misses else "\n".join(["goals missed:", *misses]))
+    elif args.command == "evalset":
+        from .evalset import write_evalset
+        from .features import load_plan
+        examples, wav_of = load_plan(args.work)
+        made = write_evalset(args.out, examples, wav_of, log)
+        print(f"evalset: {made} files made in {args.out}")
     elif args.command == "smoke":
         from .smoke import run
         run(args.out, log)
