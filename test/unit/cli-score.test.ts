@@ -1,6 +1,7 @@
 // `hear score` as a user runs it: exit codes, every output format, the store, bad files and bundles.
 import assert from 'node:assert/strict';
-import { copyFileSync, cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, linkSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { SongScore } from '../../src/core';
@@ -103,5 +104,30 @@ describe('hear score', () => {
     assert.equal(r.code, 0, r.stderr);
     // (ONNX Runtime itself keeps a device id under Microsoft/DeveloperTools there.)
     assert.equal(existsSync(join(cache, 'hear')), false, `found ${readdirSync(cache).join(', ')}`);
+  });
+});
+
+describe('hear score interrupted', () => {
+  it('on Ctrl-C writes the songs scored so far and exits 130', async () => {
+    const dir = tempDir('hear-many-');
+    for (let i = 0; i < 300; i++) linkSync(join(fixtures, 'audio', 'short-8s.wav'), join(dir, `song-${String(i).padStart(3, '0')}.wav`));
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'cli', 'main.ts'), 'score', '-v', '-m', model, '--no-store', '--force', '--json', dir], {
+      cwd: repoRoot,
+      env: { ...process.env, NO_COLOR: '1', XDG_CACHE_HOME: tempDir('hear-cache-') },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    // --verbose reports each song as it is scored: interrupt after the first one.
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (/total \d+ ms/.test(stderr) && child.exitCode === null && !child.killed) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    assert.equal(code, 130, stderr);
+    const out = JSON.parse(stdout) as { results: SongScore[]; failures: unknown[] };
+    assert.ok(out.results.length > 0 && out.results.length < 300, `${out.results.length} scored`);
+    assert.deepEqual(out.failures, []);
+    assert.match(stderr, new RegExp(`scored ${out.results.length} of 300 files .*; ${300 - out.results.length} not scored \\(interrupted\\)`));
   });
 });

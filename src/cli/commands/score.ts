@@ -38,6 +38,9 @@ interface ScoreOptions {
 
 type Format = 'table' | 'json' | 'jsonl' | 'csv';
 
+/** 128 + SIGINT: the shell's code for a command stopped by Ctrl-C. */
+const EXIT_INTERRUPTED = 130;
+
 export function positiveInteger(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number >= 1');
@@ -146,19 +149,32 @@ async function run(paths: string[], options: ScoreOptions, command: Command): Pr
     const bar = process.stderr.isTTY && files.length > 1 ? new SingleBar({ stream: process.stderr, format: ' {bar} {value}/{total} songs | {file}', hideCursor: true, clearOnComplete: true }) : undefined;
     bar?.start(files.length, 0, { file: '' });
     const started = performance.now();
-    const { results, failures } = await scoreFiles(engine, files, {
+    // Ctrl-C once: start no new song, cancel the ones running, still write what was scored (exit 130).
+    const interrupt = new AbortController();
+    const onSigint = (): void => {
+      if (interrupt.signal.aborted) process.exit(EXIT_INTERRUPTED);
+      interrupt.abort();
+      bar?.stop();
+      warn('interrupted: writing the songs scored so far (Ctrl-C again to quit at once)');
+    };
+    process.on('SIGINT', onSigint);
+    const batch = await scoreFiles(engine, files, {
       jobs: options.jobs,
       force: !!options.force,
+      signal: interrupt.signal,
       onResult: (r) => {
         bar?.increment({ file: shown(r.file) });
         if (options.verbose && r.score) {
           const t = r.score.timings;
           warn(`${shown(r.file)}: decode ${t.decodeMs.toFixed(0)} ms, sources ${t.sourcesMs.toFixed(0)} ms, head ${t.headMs.toFixed(0)} ms, segments ${t.segmentsMs.toFixed(0)} ms, total ${t.totalMs.toFixed(0)} ms`);
         }
-        if (!bar && r.failure) process.stderr.write(`${r.failure.error}\n`);
+        if (!bar && r.failure && r.failure.code !== 'CANCELLED') process.stderr.write(`${r.failure.error}\n`);
       },
-    });
+    }).finally(() => process.off('SIGINT', onSigint));
     bar?.stop();
+    const { results } = batch;
+    // Songs left unscored by an interrupt are not failures of those files.
+    const failures = interrupt.signal.aborted ? batch.failures.filter((f) => f.code !== 'CANCELLED') : batch.failures;
     if (bar) for (const f of failures) process.stderr.write(`${f.error}\n`);
 
     const text = render(format, model, results, failures, options, !options.out && useColour(process.stdout));
@@ -170,10 +186,12 @@ async function run(paths: string[], options: ScoreOptions, command: Command): Pr
       const tried = provider.attempts.map((a) => (a.ok ? `${a.provider}: ok` : `${a.provider}: ${a.error}`)).join('; ');
       warn(`execution provider ${provider.active} (asked for ${provider.requested}; ${tried})`);
     }
-    if (format === 'table' || options.out) {
-      process.stderr.write(`scored ${results.length} of ${files.length} files in ${seconds} s${provider ? ` on ${provider.active}` : ''}${failures.length ? `; ${failures.length} failed` : ''}\n`);
+    const skipped = files.length - results.length - failures.length;
+    if (format === 'table' || options.out || skipped) {
+      const notes = [failures.length ? `${failures.length} failed` : '', skipped ? `${skipped} not scored (interrupted)` : ''].filter(Boolean);
+      process.stderr.write(`scored ${results.length} of ${files.length} files in ${seconds} s${provider ? ` on ${provider.active}` : ''}${notes.length ? `; ${notes.join(', ')}` : ''}\n`);
     }
-    process.exitCode = failures.length ? EXIT.failed : EXIT.ok;
+    process.exitCode = interrupt.signal.aborted ? EXIT_INTERRUPTED : failures.length ? EXIT.failed : EXIT.ok;
   } finally {
     await engine.dispose();
   }
