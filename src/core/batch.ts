@@ -33,7 +33,9 @@ export async function scoreFiles(
         options.onResult?.({ file, score });
       } catch (err) {
         const e = asHearError(err, file, 'INFERENCE');
-        const failure: SongFailure = { file: e.file ?? file, error: e.message, code: e.code };
+        // A failure is the song's even when its cause is elsewhere (a graph of the bundle, say).
+        const path = resolve(file);
+        const failure: SongFailure = { file: path, error: e.file === path ? e.message : `${path}: ${e.message}`, code: e.code };
         failed[index] = failure;
         options.onResult?.({ file, failure });
       }

@@ -177,7 +177,12 @@ describe('engine bad input', () => {
     const manifest = JSON.parse(readFileSync(join(notOnnx, 'manifest.json'), 'utf8'));
     Object.assign(manifest.files[0], { bytes: bytes.length, sha256: (await import('node:crypto')).createHash('sha256').update(bytes).digest('hex') });
     writeFileSync(join(notOnnx, 'manifest.json'), JSON.stringify(manifest));
-    await rejectsWith(engine({ model: notOnnx, persist: false }).score(audio('short-8s.wav')), 'BAD_BUNDLE', /bands.onnx: ONNX Runtime cannot load graph bands.onnx/);
+    const broken = engine({ model: notOnnx, persist: false });
+    await rejectsWith(broken.score(audio('short-8s.wav')), 'BAD_BUNDLE', /bands.onnx: ONNX Runtime cannot load graph bands.onnx/);
+    // In a batch the failure is the song's, with the bundle's cause.
+    const { failures } = await scoreFiles(broken, [audio('tail-30s.wav')]);
+    assert.equal(failures[0]!.file, audio('tail-30s.wav'));
+    assert.match(failures[0]!.error, new RegExp(`^${audio('tail-30s.wav')}: ${notOnnx}/bands.onnx: ONNX Runtime cannot load graph`));
   });
 
   it('refuses a bundle the host does not allow, and an explicit provider that is not there', async () => {
