@@ -20,6 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     train.add_argument("--run", type=Path, required=True, help="run folder: checkpoints and log")
     train.add_argument("--epochs", type=int)
     train.add_argument("--lr", type=float)
+    train.add_argument("--crop-frames", type=int, help="frames per training crop (default 750 = 30 s)")
+    train.add_argument("--val-frames", type=int, help="frames of each validation example scored")
     train.add_argument("--streams", type=int, nargs="+", help="stream indices to keep (ablation)")
     train.add_argument("--no-cmixup", action="store_true")
     train.add_argument("--no-listmle", action="store_true")
@@ -80,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
         from .train import TrainConfig, train as run_training
         examples, _ = load_plan(args.work)
         cached = [e for e in examples if (args.work / "features" / e.cache_name).exists()]
-        cfg = TrainConfig(**{k: v for k, v in (("epochs", args.epochs), ("lr", args.lr)) if v is not None})
+        given = {"epochs": args.epochs, "lr": args.lr, "crop_frames": args.crop_frames, "val_frames": args.val_frames}
+        cfg = TrainConfig(**{k: v for k, v in given.items() if v is not None})
         if args.streams:
             cfg.streams = tuple(args.streams)
         cfg.cmixup, cfg.listmle = not args.no_cmixup, not args.no_listmle
