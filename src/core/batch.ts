@@ -11,7 +11,14 @@ import type { SongFailure, SongScore } from './types';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { glob, isDynamicPattern } = require('tinyglobby') as typeof import('tinyglobby');
 
-/** Score many files, `jobs` at a time; one bad file never stops the batch. Results keep the input order. */
+/** Causes in the engine (its bundle, its provider), not the song: every later song would fail alike. */
+const ENGINE_WIDE: ReadonlySet<string> = new Set(['BAD_BUNDLE', 'HASH_MISMATCH', 'PROVIDER']);
+
+/**
+ * Score many files, `jobs` at a time; one bad file never stops the batch. A broken bundle or provider
+ * does: the songs not yet started fail with its cause instead of each trying again. Results keep the
+ * input order.
+ */
 export async function scoreFiles(
   engine: Engine,
   files: string[],
@@ -22,17 +29,20 @@ export async function scoreFiles(
   const scores: (SongScore | undefined)[] = new Array(files.length);
   const failed: (SongFailure | undefined)[] = new Array(files.length);
   let next = 0;
+  let engineFailure: HearError | undefined;
   const worker = async (): Promise<void> => {
     while (next < files.length) {
       const index = next++;
       const file = files[index]!;
       try {
         if (options.signal?.aborted) throw new HearError('CANCELLED', 'scoring was cancelled', file);
+        if (engineFailure) throw engineFailure;
         const score = await engine.score(file, { force: !!options.force, ...(options.signal ? { signal: options.signal } : {}) });
         scores[index] = score;
         options.onResult?.({ file, score });
       } catch (err) {
         const e = asHearError(err, file, 'INFERENCE');
+        if (ENGINE_WIDE.has(e.code)) engineFailure ??= e;
         // A failure is the song's even when its cause is elsewhere (a graph of the bundle, say).
         const path = resolve(file);
         const failure: SongFailure = { file: path, error: e.file === path ? e.message : `${path}: ${e.message}`, code: e.code };

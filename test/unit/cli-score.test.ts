@@ -1,6 +1,7 @@
 // `hear score` as a user runs it: exit codes, every output format, the store, bad files and bundles.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, cpSync, existsSync, linkSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -96,6 +97,26 @@ describe('hear score', () => {
     assert.match(hash.stderr, new RegExp(`${tampered}: 'head.onnx' has sha256 [0-9a-f]{64}, the manifest says`));
     assert.equal(json.code, 1);
     assert.match(json.stderr, /manifest.json is not valid JSON/);
+
+    // A graph ONNX Runtime cannot load (hash intact) fails every song with one cause, shown twice then counted.
+    const notOnnx = join(tempDir(), 'bundle');
+    cpSync(model, notOnnx, { recursive: true });
+    const bytes = Buffer.from('not an onnx graph');
+    writeFileSync(join(notOnnx, 'bands.onnx'), bytes);
+    const manifest = JSON.parse(readFileSync(join(notOnnx, 'manifest.json'), 'utf8'));
+    Object.assign(manifest.files[0], { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+    writeFileSync(join(notOnnx, 'manifest.json'), JSON.stringify(manifest));
+    const songs = ['short-8s', 'song-75s', 'tail-30s', 'short-8s'].map((s, i) => {
+      const copy = join(tempDir(), `${i}-${s}.wav`);
+      copyFileSync(join(fixtures, 'audio', `${s}.wav`), copy);
+      return copy;
+    });
+    const graph = await hear(['score', '-m', notOnnx, '--no-store', ...songs]);
+    assert.equal(graph.code, 1);
+    const lines = graph.stderr.trim().split('\n');
+    assert.match(lines[0]!, new RegExp(`^${songs[0]}: ${notOnnx}/bands.onnx: ONNX Runtime cannot load graph bands.onnx`));
+    assert.match(lines[1]!, new RegExp(`^${songs[1]}: `));
+    assert.match(lines[2]!, /^\.\.\. and 2 more files: .*bands.onnx: ONNX Runtime cannot load graph/);
   });
 
   it('keeps nothing on disk with --no-store', async () => {

@@ -179,9 +179,9 @@ describe('engine bad input', () => {
     writeFileSync(join(notOnnx, 'manifest.json'), JSON.stringify(manifest));
     const broken = engine({ model: notOnnx, persist: false });
     await rejectsWith(broken.score(audio('short-8s.wav')), 'BAD_BUNDLE', /bands.onnx: ONNX Runtime cannot load graph bands.onnx/);
-    // In a batch the failure is the song's, with the bundle's cause.
-    const { failures } = await scoreFiles(broken, [audio('tail-30s.wav')]);
-    assert.equal(failures[0]!.file, audio('tail-30s.wav'));
+    // In a batch the failure is the song's, with the bundle's cause; the songs after it are not tried.
+    const { failures } = await scoreFiles(broken, [audio('tail-30s.wav'), audio('song-75s.wav'), audio('short-8s.wav')]);
+    assert.deepEqual(failures.map((f) => [f.file, f.code]), ['tail-30s.wav', 'song-75s.wav', 'short-8s.wav'].map((n) => [audio(n), 'BAD_BUNDLE']));
     assert.match(failures[0]!.error, new RegExp(`^${audio('tail-30s.wav')}: ${notOnnx}/bands.onnx: ONNX Runtime cannot load graph`));
   });
 

@@ -105,6 +105,23 @@ function table(model: ModelInfo, results: SongScore[], segments: boolean, colour
   return `Model: ${model.name} (${model.id} ${model.version})\n${proxy}${t.toString()}\n* reaches the top-tier threshold (${model.labels.map((l, i) => `${l} ${model.thresholds[i]}`).join(', ')})\n`;
 }
 
+/** Each failure as `file: cause`; a cause shared by many files (a broken bundle, say) is shown twice, then counted. */
+function failureLines(failures: SongFailure[]): string {
+  const byCause = new Map<string, SongFailure[]>();
+  for (const f of failures) {
+    const cause = f.error.startsWith(`${f.file}: `) ? f.error.slice(f.file.length + 2) : f.error;
+    const group = byCause.get(cause);
+    if (group) group.push(f);
+    else byCause.set(cause, [f]);
+  }
+  let text = '';
+  for (const [cause, group] of byCause) {
+    for (const f of group.slice(0, 2)) text += `${f.error}\n`;
+    if (group.length > 2) text += `... and ${group.length - 2} more files: ${cause}\n`;
+  }
+  return text;
+}
+
 function render(format: Format, model: ModelInfo, results: SongScore[], failures: SongFailure[], options: ScoreOptions, colour: boolean): string {
   switch (format) {
     case 'json':
@@ -168,14 +185,13 @@ async function run(paths: string[], options: ScoreOptions, command: Command): Pr
           const t = r.score.timings;
           warn(`${shown(r.file)}: decode ${t.decodeMs.toFixed(0)} ms, sources ${t.sourcesMs.toFixed(0)} ms, head ${t.headMs.toFixed(0)} ms, segments ${t.segmentsMs.toFixed(0)} ms, total ${t.totalMs.toFixed(0)} ms`);
         }
-        if (!bar && r.failure && r.failure.code !== 'CANCELLED') process.stderr.write(`${r.failure.error}\n`);
       },
     }).finally(() => process.off('SIGINT', onSigint));
     bar?.stop();
     const { results } = batch;
     // Songs left unscored by an interrupt are not failures of those files.
     const failures = interrupt.signal.aborted ? batch.failures.filter((f) => f.code !== 'CANCELLED') : batch.failures;
-    if (bar) for (const f of failures) process.stderr.write(`${f.error}\n`);
+    process.stderr.write(failureLines(failures));
 
     const text = render(format, model, results, failures, options, !options.out && useColour(process.stdout));
     if (options.out) await writeFile(options.out, text);
