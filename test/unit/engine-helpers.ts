@@ -2,7 +2,7 @@
 // tests never run their graphs; the fixture bundles do), golden comparisons, HearError checks.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { HearError } from '../../src/core/errors';
@@ -27,8 +27,14 @@ export async function rejectsWith(promise: Promise<unknown>, code: string, patte
   });
 }
 
+const made: string[] = [];
+process.on('exit', () => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** A fresh folder, removed when the test process ends. */
 export function tempDir(prefix = 'hear-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
 
 export function sha256(bytes: Buffer | string): string {
