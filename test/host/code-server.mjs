@@ -135,22 +135,10 @@ export async function startSession({
 
   return {
     page,
-    /**
-     * Runs the test runner and resolves with its exit code: on a fresh page load, or with
-     * `reload`, through the workbench's own Reload Window command, which saves the window's
-     * state (open editors included) before reloading; a plain navigation may not.
-     */
-    async run(timeoutMs, { reload = false } = {}) {
+    /** Loads (or reloads) the workbench with the test runner and resolves with its exit code. */
+    async run(timeoutMs) {
       const exited = new Promise((resolve) => (onExit = resolve));
-      if (reload) {
-        await page.keyboard.press('F1');
-        await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-        await page.keyboard.type('>Developer: Reload Window');
-        await page.waitForSelector('.quick-input-list .monaco-list-row.focused');
-        await page.keyboard.press('Enter');
-      } else {
-        await page.goto(url);
-      }
+      await page.goto(url);
       let timer;
       const timeout = new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error(`the test run did not finish within ${timeoutMs} ms`)), timeoutMs);

@@ -2,8 +2,8 @@
 // Runs the extension's mocha suites inside a real VS Code extension host
 // (code-server + headless Chromium). Usage:
 //   node test/host/run.mjs [test|screenshots|bench] [--keep]
-// test: the main suite, the workbench's Reload Window and the reload suite, then
-// a second session on an untrusted workspace. screenshots: writes docs/images/.
+// test: the main suite, a reload of the page and the reload suite, then a second
+// session on an untrusted workspace. screenshots: writes docs/images/.
 // bench: prints the host-side benchmark figures as JSON.
 // The suites reach the browser side (webview DOM, screenshots) through request
 // files in $HEAR_HOST_IPC that this script answers (see suite/harness.ts).
@@ -28,8 +28,8 @@ const work = mkdtempSync(join(tmpdir(), 'hear-host-'));
 const results = {};
 
 /**
- * One code-server session and browser page, through `steps`: each runs one mocha
- * suite, on a fresh page load or, with `reload: true`, after the workbench's Reload Window.
+ * One code-server session and browser page, through `steps`: each loads the workbench
+ * again (a window reload from the second on) and runs one mocha suite.
  */
 async function session(name, { trusted = true, settings = {}, steps, timeoutMs = 150_000 }) {
   const scratch = join(work, name);
@@ -53,7 +53,7 @@ async function session(name, { trusted = true, settings = {}, steps, timeoutMs =
       const started = Date.now();
       const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
       writeFileSync(join(ipc, 'suite'), step.suite);
-      const code = await s.run(timeoutMs, step);
+      const code = await s.run(timeoutMs);
       console.log(`== ${name}/${step.suite}: exit ${code} in ${seconds()} s`);
       if (code !== 0) {
         failed = true;
@@ -73,7 +73,7 @@ async function session(name, { trusted = true, settings = {}, steps, timeoutMs =
 let code = 0;
 try {
   if (mode === 'test') {
-    code ||= await session('trusted', { steps: [{ suite: 'main' }, { suite: 'reload', reload: true }] });
+    code ||= await session('trusted', { steps: [{ suite: 'main' }, { suite: 'reload' }] });
     code ||= await session('untrusted', {
       trusted: false,
       settings: (ws) => ({ 'hear.model': join(ws, 'models/tiny-hear') }),

@@ -1,6 +1,6 @@
-// After a window reload (the harness runs the workbench's Reload Window after the
-// main suite): stored scores are there at once, without scoring; and a report
-// panel revived from its saved state shows the song again.
+// After a window reload (the harness loads the page again after the main suite):
+// stored scores are there at once, without scoring; and a report panel revived
+// from its saved state shows the song again.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { albumSongs, demoSong, hear } from './api';
@@ -19,10 +19,9 @@ describe('after a window reload', function () {
     assert.equal(item.contextValue, 'song.scored');
   });
 
-  // code-server's workbench drops webview editors when it reloads (its remote extension
-  // host disconnects before the editor state is saved), so the workbench's own restore
-  // cannot be observed here: the test hands the serializer a panel and the state the
-  // webview saved, as the workbench does after a reload in desktop VS Code.
+  // A page load does not wait for the workbench to save its editors, and a test run
+  // cannot survive the workbench's own Reload Window, so the test hands the serializer
+  // a panel and the state the webview saved, as the workbench does after a reload.
   it('revives the report panel from its saved state', async function () {
     const api = await hear();
     const panel = vscode.window.createWebviewPanel('hear.report', 'HEAR report', vscode.ViewColumn.Active);
