@@ -8,7 +8,7 @@ import { basename, dirname, extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { HearError, asHearError } from './errors';
 import { isRecord } from './json-file';
-import { DIMENSIONS, OFFICIAL_THRESHOLDS, type ModelRef, type SegmentScore, type SongFailure } from './types';
+import { DIMENSIONS, OFFICIAL_THRESHOLDS, type AudioInfo, type ModelRef, type SegmentScore, type SongFailure, type StageTimings } from './types';
 
 /** One song's true scores: the mean over its raters of each dimension. */
 export interface LabeledSong {
@@ -30,8 +30,10 @@ export interface LabelSet {
 }
 
 /**
- * The part of a result that statistics need. A SongScore (what `hear score
- * --json` writes and the store keeps) is one; a row of `hear score --csv` gives one.
+ * A song's scores, whatever results file they came from. A SongScore (what
+ * `hear score --json` writes and the store keeps) is one; a row of `hear score
+ * --csv` gives one with the scores alone. The optional facts are what the JSON
+ * formats add and a report shows when present.
  */
 export interface ScoredSong {
   file: string;
@@ -42,6 +44,11 @@ export interface ScoredSong {
   model?: ModelRef;
   /** Per-segment scores, when the results file has them (`hear score --segments`). */
   segments?: SegmentScore[];
+  contentHash?: string;
+  scoredAt?: string;
+  provider?: string;
+  audio?: AudioInfo;
+  timings?: StageTimings;
 }
 
 export interface PredictionSet {
@@ -199,9 +206,25 @@ function scoredSongFrom(value: unknown, file: string, where: string): ScoredSong
     Array.isArray(given) && given.length === labels.length && given.every((t) => typeof t === 'number')
       ? (given as number[])
       : thresholdsFor(labels);
-  const model = isRecord(value.model) ? (value.model as unknown as ModelRef) : undefined;
-  const segments = Array.isArray(value.segments) ? value.segments.map((s, i) => segmentFrom(s, labels.length, file, `${where}, segment ${i + 1}`)) : undefined;
-  return { file: value.file, labels, scores: scores as number[], thresholds, ...(model ? { model } : {}), ...(segments ? { segments } : {}) };
+  const song: ScoredSong = { file: value.file, labels, scores: scores as number[], thresholds };
+  if (isRecord(value.model)) song.model = value.model as unknown as ModelRef;
+  if (Array.isArray(value.segments)) song.segments = value.segments.map((s, i) => segmentFrom(s, labels.length, file, `${where}, segment ${i + 1}`));
+  // The facts a report shows: kept when they have their SongScore types, left out otherwise (statistics never need them).
+  for (const key of ['contentHash', 'scoredAt', 'provider'] as const) {
+    const text = value[key];
+    if (typeof text === 'string') song[key] = text;
+  }
+  if (hasFieldTypes<AudioInfo>(value.audio, AUDIO_FIELDS) && isRecord(value.audio.tags)) song.audio = value.audio;
+  if (hasFieldTypes<StageTimings>(value.timings, TIMING_FIELDS)) song.timings = value.timings;
+  return song;
+}
+
+const AUDIO_FIELDS = { durationSeconds: 'number', format: 'string', sampleRate: 'number', channels: 'number', decoder: 'string' } as const;
+const TIMING_FIELDS = { decodeMs: 'number', sourcesMs: 'number', headMs: 'number', segmentsMs: 'number', totalMs: 'number' } as const;
+
+/** A record whose fields have these `typeof` types. */
+function hasFieldTypes<T>(value: unknown, fields: Record<string, string>): value is T & Record<string, unknown> {
+  return isRecord(value) && Object.entries(fields).every(([key, type]) => typeof value[key] === type);
 }
 
 function segmentFrom(value: unknown, labels: number, file: string, where: string): SegmentScore {

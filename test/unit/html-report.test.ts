@@ -80,6 +80,26 @@ function assertSelfContained(doc: Node): void {
   assert.match(attr(csp!, 'content')!, /default-src 'none'/);
 }
 
+/** The song page lists the file's facts, the provider, the content hash and the time per stage of a `hear score --json` result. */
+function assertSongFacts(doc: Node, scored: SongScore): void {
+  const facts = Object.fromEntries(
+    elements(doc, 'dl').flatMap((dl) => {
+      const terms = elements(dl, 'dt').map(text);
+      return elements(dl, 'dd').map((dd, i) => [terms[i], text(dd)]);
+    }),
+  );
+  assert.equal(facts['Sample rate'], '24000 Hz');
+  assert.equal(facts['Duration'], '1:15 (75.00 s decoded)');
+  assert.equal(facts['Format'], 'wav/pcm_s16le');
+  assert.equal(facts['Decoder'], scored.audio!.decoder);
+  assert.equal(facts['Execution provider'], 'cpu');
+  assert.equal(facts['Scored at'], scored.scoredAt);
+  assert.equal(facts['Content hash (sha256)'], scored.contentHash);
+  assert.equal(facts['Proxy model'], 'yes');
+  const stages = elements(section(doc, 'Scoring'), 'tr').map((r) => elements(r, 'td').map(text)).filter((r) => r.length);
+  assert.deepEqual(stages.find((r) => r[0] === 'total'), ['total', scored.timings.totalMs.toFixed(0)]);
+}
+
 const scratch = mkdtempSync(join(tmpdir(), 'hear-html-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 const weirdFolder = join(scratch, 'songs', '<script>alert(1)<');
@@ -147,20 +167,7 @@ describe('song report', () => {
     const warning = elements(doc, 'p').find((p) => hasClass(p, 'warning'))!;
     assert.match(text(warning), /^Proxy model: Tiny HEAR \(test fixture\) 0\.1\.0 is not the published HEAR model/);
     assert.ok(text(warning).includes(song.model.proxyNote!));
-    const facts = Object.fromEntries(
-      elements(doc, 'dl').flatMap((dl) => {
-        const terms = elements(dl, 'dt').map(text);
-        return elements(dl, 'dd').map((dd, i) => [terms[i], text(dd)]);
-      }),
-    );
-    assert.equal(facts['Sample rate'], '24000 Hz');
-    assert.equal(facts['Duration'], '1:15 (75.00 s decoded)');
-    assert.equal(facts['Format'], 'wav/pcm_s16le');
-    assert.equal(facts['Execution provider'], 'cpu');
-    assert.equal(facts['Content hash (sha256)'], song.contentHash);
-    assert.equal(facts['Proxy model'], 'yes');
-    const stages = elements(section(doc, 'Scoring'), 'tr').map((r) => elements(r, 'td').map(text)).filter((r) => r.length);
-    assert.deepEqual(stages.find((r) => r[0] === 'total'), ['total', song.timings.totalMs.toFixed(0)]);
+    assertSongFacts(doc, song);
   });
 
   it('escapes every string from the data: file names and tags stay text', () => {
@@ -318,6 +325,9 @@ describe('hear export --format html and hear compare --html', { concurrency: tru
     assert.equal(text(elements(doc, 'h1')[0]!), weirdName);
     assert.equal(elements(elements(section(doc, 'Dimensions'), 'svg')[0]!, 'rect').length, 5);
     assert.equal(elements(section(doc, 'Timeline'), 'rect').length, 3 * 6);
+    // The facts `hear score --json` wrote come through the results file.
+    const written = (JSON.parse(readFileSync(resultsFile, 'utf8')) as { results: SongScore[] }).results.find((s) => s.file.endsWith(weirdName))!;
+    assertSongFacts(doc, written);
   });
 
   it('exports all the results as a folder page on standard output', async () => {

@@ -85,6 +85,17 @@ describe('results of hear score', () => {
     assert.equal(fromCsv.failures[0]?.error, 'b.wav: truncated');
   });
 
+  it('keeps the facts a SongScore adds when they have their types, and leaves out the others', async () => {
+    const timings = { decodeMs: 12, sourcesMs: 340, headMs: 2, segmentsMs: 5, totalMs: 359 };
+    const audio = { durationSeconds: 8, format: 'wav/pcm_s16le', sampleRate: 24000, channels: 1, bitsPerSample: 16, tags: {}, decoder: 'wav' };
+    const facts = { contentHash: 'ab12', scoredAt: '2026-01-02T03:04:05.000Z', provider: 'cpu', audio, timings };
+    const file = join(scratch, 'facts.jsonl');
+    writeFileSync(file, [{ ...song('/x/a.wav'), ...facts }, { ...song('/x/b.wav'), contentHash: 7, provider: null, audio: { ...audio, sampleRate: '24000' }, timings: { ...timings, headMs: undefined } }].map((r) => JSON.stringify(r)).join('\n'));
+    const [a, b] = (await readPredictions(file)).songs;
+    assert.deepEqual(a, { ...song('/x/a.wav'), ...facts });
+    assert.deepEqual(b, song('/x/b.wav'));
+  });
+
   it('refuses a results file of the wrong shape', async () => {
     const bad = join(scratch, 'bad.json');
     writeFileSync(bad, JSON.stringify({ results: [{ file: 'a', labels: ['Musicality'], scores: [] }] }));

@@ -4,4 +4,3 @@
 export { comparisonReportHtml } from './html/comparison';
 export { folderReportHtml, type FolderReportOptions } from './html/folder';
 export { songReportHtml } from './html/song';
-export type { ReportSong } from './html/song-values';

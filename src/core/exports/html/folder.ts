@@ -4,11 +4,12 @@
 import { relative } from 'node:path';
 import { HearError } from '../../errors';
 import { commonFolder } from '../../compare/pairing';
+import type { ScoredSong } from '../../labels';
 import type { SongFailure } from '../../types';
 import { histogram } from './distributions';
 import { html, score2 } from './markup';
 import { distinctModels, modelNames, page, proxyWarnings } from './page';
-import { labelScores, mean, sharedLabels, type ReportSong } from './song-values';
+import { labelScores, mean, sharedLabels } from './song-values';
 
 export interface FolderReportOptions {
   /** What the songs are, for the heading (default: the folder holding them all). */
@@ -20,7 +21,7 @@ export interface FolderReportOptions {
 }
 
 /** A standalone HTML page for many songs. */
-export function folderReportHtml(songs: readonly ReportSong[], options: FolderReportOptions = {}): string {
+export function folderReportHtml(songs: readonly ScoredSong[], options: FolderReportOptions = {}): string {
   if (songs.length === 0) throw new HearError('BAD_LABELS', 'no scored songs to report', options.title);
   const root = options.root ?? commonFolder(songs.map((s) => s.file));
   const title = options.title ?? root;

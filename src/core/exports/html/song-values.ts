@@ -1,11 +1,6 @@
-// What a report needs from a song, whatever results file it came from: the
-// scores every file has (`hear score` JSON, JSONL and CSV), and the facts that
-// the JSON formats and the score store add (audio, provider, timings), which a
-// report shows when present.
+// The numbers a report derives from scored songs (ScoredSong: the scores every
+// results file has, and the facts the JSON formats add, shown when present).
 import type { ScoredSong } from '../../labels';
-import type { SongScore } from '../../types';
-
-export type ReportSong = ScoredSong & Partial<Pick<SongScore, 'contentHash' | 'audio' | 'provider' | 'timings' | 'scoredAt'>>;
 
 export function mean(values: readonly number[]): number {
   return values.reduce((sum, v) => sum + v, 0) / values.length;

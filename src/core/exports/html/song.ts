@@ -1,17 +1,18 @@
 // The report of one song: its scores against the thresholds, the per-segment
 // timeline, the file's facts and how it was scored.
 import { basename } from 'node:path';
+import type { ScoredSong } from '../../labels';
 import { segmentMarkers } from '../segments';
 import { clock, dimensionBars, segmentTimeline } from './charts';
 import { html, score2, type Markup, type Value } from './markup';
 import { modelNames, page, proxyWarnings } from './page';
-import { mean, topTierOf, type ReportSong } from './song-values';
+import { mean, topTierOf } from './song-values';
 
 function facts(rows: [string, Value][]): Markup {
   return html`<dl>${rows.filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`;
 }
 
-function audioFacts(song: ReportSong): Markup {
+function audioFacts(song: ScoredSong): Markup {
   const a = song.audio;
   if (!a) return html`<p class="note">These results do not include the audio's facts.</p>`;
   const tags = Object.entries(a.tags).map(([k, v]) => html`${k}: ${v}<br>`);
@@ -27,7 +28,7 @@ function audioFacts(song: ReportSong): Markup {
   ]);
 }
 
-function scoring(song: ReportSong): Markup {
+function scoring(song: ScoredSong): Markup {
   const t = song.timings;
   const stages: [string, number][] = t
     ? [['decode', t.decodeMs], ['sources', t.sourcesMs], ['head', t.headMs], ['segments', t.segmentsMs], ['total', t.totalMs]]
@@ -47,7 +48,7 @@ function scoring(song: ReportSong): Markup {
   }`;
 }
 
-function timeline(song: ReportSong): Markup {
+function timeline(song: ScoredSong): Markup {
   const segments = song.segments ?? [];
   if (segments.length === 0) return html`<p class="note">Scored without segments.</p>`;
   const byIndex = new Map(segments.map((s) => [s.index, s]));
@@ -61,7 +62,7 @@ function timeline(song: ReportSong): Markup {
 }
 
 /** A standalone HTML page for one song. */
-export function songReportHtml(song: ReportSong): string {
+export function songReportHtml(song: ScoredSong): string {
   const name = basename(song.file);
   const topTier = topTierOf(song);
   const reached = topTier.filter(Boolean).length;
