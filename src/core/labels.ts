@@ -270,7 +270,11 @@ export function parsePredictionsJsonl(text: string, file: string): PredictionSet
   return { file, songs, failures };
 }
 
-/** `hear score --csv` output: `file,<label1>,...,<labelN>,overall,top_tier,error`. */
+/**
+ * `hear score --csv` output: `file,<label1>,...,<labelN>,overall,top_tier,error`;
+ * with `--segments` also `segment,start,end`, and after each song row one row per
+ * segment (its `segment` set), which is not a song and is skipped.
+ */
 export function parsePredictionsCsv(text: string, file: string): PredictionSet {
   let rows: Record<string, string>[];
   let header: string[] = [];
@@ -292,6 +296,7 @@ export function parsePredictionsCsv(text: string, file: string): PredictionSet {
   const songs: ScoredSong[] = [];
   const failures: SongFailure[] = [];
   rows.forEach((row, i) => {
+    if (row.segment) return;
     if (row.error) {
       failures.push({ file: row.file ?? '', error: row.error, code: 'CORRUPT' });
       return;

@@ -16,6 +16,7 @@ import {
   type ScoredSong,
 } from '../../src/core/labels';
 import { evaluate, type MetricValues } from '../../src/core/metrics';
+import { hear, repoRoot } from './cli-helpers';
 
 const EVAL = join(__dirname, '../fixtures/stats/eval');
 const expected = JSON.parse(readFileSync(join(EVAL, 'expected.json'), 'utf8'));
@@ -83,6 +84,20 @@ describe('results of hear score', () => {
     const fromCsv = await readPredictions(csv);
     assert.deepEqual(fromCsv.songs[0], { file: '/x/a.wav', labels: ['Coherence', 'Musicality'], scores: [4.1, 3.9], thresholds: [4, 4] });
     assert.equal(fromCsv.failures[0]?.error, 'b.wav: truncated');
+  });
+
+  it('reads hear score --csv --segments as the songs alone, the same as --json', async () => {
+    const songs = ['song-75s.wav', 'short-8s.wav'].map((f) => join(repoRoot, 'test/fixtures/audio', f));
+    const score = (format: string, extra: string[] = []) => hear(['score', '--model', join(repoRoot, 'test/fixtures/tiny-hear'), '--no-store', format, ...extra, ...songs]);
+    const [csv, json] = await Promise.all([score('--csv', ['--segments']), score('--json')]);
+    assert.equal(csv.code, 0, csv.stderr);
+    const csvFile = join(scratch, 'segments.csv');
+    const jsonFile = join(scratch, 'segments.json');
+    writeFileSync(csvFile, csv.stdout);
+    writeFileSync(jsonFile, json.stdout);
+    assert.equal(csv.stdout.trim().split('\n').length, 1 + 2 + 3 + 1, 'a header, two song rows, three segments of the 75 s song and one of the 8 s song');
+    const fromJson = (await readPredictions(jsonFile)).songs.map(({ file, labels, scores, thresholds }) => ({ file, labels, scores, thresholds }));
+    assert.deepEqual((await readPredictions(csvFile)).songs, fromJson);
   });
 
   it('keeps the facts a SongScore adds when they have their types, and leaves out the others', async () => {
