@@ -5,6 +5,7 @@
 // paired win rate, top-tier rates, and a verdict per row.
 import { HearError } from '../errors';
 import type { ScoredSong } from '../labels';
+import { labelScores, mean, sharedLabels } from '../song-values';
 import type { ModelRef } from '../types';
 import { pairedMeanDifferenceCI, unpairedMeanDifferenceCI } from './bootstrap';
 import { pairSongs } from './pairing';
@@ -96,26 +97,15 @@ export interface CompareOptions {
   mostChanged?: number;
 }
 
-function mean(values: number[]): number {
-  return values.reduce((s, v) => s + v, 0) / values.length;
-}
-
 /** The labels both sides scored, in A's order, with each side's thresholds. */
-function sharedLabels(a: ScoredSong[], b: ScoredSong[]): { labels: string[]; thresholdsA: number[]; thresholdsB: number[] } {
-  const common = (songs: ScoredSong[]) => songs[0]!.labels.filter((l) => songs.every((s) => s.labels.includes(l)));
-  const inB = new Set(common(b));
-  const labels = common(a).filter((l) => inB.has(l));
+function comparedLabels(a: ScoredSong[], b: ScoredSong[]): { labels: string[]; thresholdsA: number[]; thresholdsB: number[] } {
+  const inB = new Set(sharedLabels(b));
+  const labels = sharedLabels(a).filter((l) => inB.has(l));
   if (labels.length === 0) {
     throw new HearError('BAD_LABELS', `A (${a[0]!.labels.join(', ')}) and B (${b[0]!.labels.join(', ')}) share no scored label`);
   }
   const thresholds = (song: ScoredSong) => labels.map((l) => song.thresholds[song.labels.indexOf(l)] ?? Number.NaN);
   return { labels, thresholdsA: thresholds(a[0]!), thresholdsB: thresholds(b[0]!) };
-}
-
-/** Per song: the compared labels' scores, then their mean (the overall score). */
-function columns(song: ScoredSong, labels: string[]): number[] {
-  const values = labels.map((l) => song.scores[song.labels.indexOf(l)]!);
-  return [...values, mean(values)];
 }
 
 function topTierRate(rows: number[][], thresholds: number[], column: number): number | null {
@@ -170,13 +160,13 @@ export function compareScores(a: ScoredSong[], b: ScoredSong[], options: Compare
     seed: options.seed ?? DEFAULT_SEED,
     confidence: options.confidence ?? 0.95,
   };
-  const { labels, thresholdsA, thresholdsB } = sharedLabels(a, b);
+  const { labels, thresholdsA, thresholdsB } = comparedLabels(a, b);
   const pairing = pairSongs(a, b, options.rootA, options.rootB);
   // Paired statistics when at least half of the larger side pairs up; else
   // the runs are treated as different song sets.
   const paired = pairing.pairs.length >= 2 && pairing.pairs.length >= Math.max(a.length, b.length) / 2;
-  const rowsA = (paired ? pairing.pairs.map((p) => p.a) : a).map((s) => columns(s, labels));
-  const rowsB = (paired ? pairing.pairs.map((p) => p.b) : b).map((s) => columns(s, labels));
+  const rowsA = (paired ? pairing.pairs.map((p) => p.a) : a).map((s) => labelScores(s, labels));
+  const rowsB = (paired ? pairing.pairs.map((p) => p.b) : b).map((s) => labelScores(s, labels));
   const intervals = paired
     ? pairedMeanDifferenceCI(rowsA.map((ra, i) => ra.map((v, c) => rowsB[i]![c]! - v)), boot)
     : unpairedMeanDifferenceCI(rowsA, rowsB, boot);

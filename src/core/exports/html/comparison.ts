@@ -4,11 +4,11 @@
 import type { CompareOptions, Comparison } from '../../compare/compare';
 import { pairSongs } from '../../compare/pairing';
 import type { ScoredSong } from '../../labels';
+import { labelScores } from '../../song-values';
 import { comparisonCells, pairingLine } from '../comparison';
 import { histogram, pairedScatter } from './distributions';
 import { html, score2, type Markup } from './markup';
 import { modelNames, page } from './page';
-import { labelScores } from './song-values';
 
 const signed = (v: number) => `${v > 0 ? '+' : ''}${v.toFixed(3)}`;
 

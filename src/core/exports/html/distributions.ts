@@ -1,9 +1,9 @@
 // Charts of many songs (a folder, or the two runs of a comparison), hand-drawn
 // SVG for the reasons given in charts.ts: a histogram of one dimension per
 // run, and a paired scatter of A against B per song.
+import { mean } from '../../song-values';
 import { figure, scoreX, SCALE } from './charts';
 import { html, px, score2, type Markup } from './markup';
-import { mean } from './song-values';
 
 export interface Series {
   name: string;

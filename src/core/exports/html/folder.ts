@@ -5,11 +5,11 @@ import { relative } from 'node:path';
 import { HearError } from '../../errors';
 import { commonFolder } from '../../compare/pairing';
 import type { ScoredSong } from '../../labels';
+import { labelScores, mean, sharedLabels } from '../../song-values';
 import type { SongFailure } from '../../types';
 import { histogram } from './distributions';
 import { html, score2 } from './markup';
 import { distinctModels, modelNames, page, proxyWarnings } from './page';
-import { labelScores, mean, sharedLabels } from './song-values';
 
 export interface FolderReportOptions {
   /** What the songs are, for the heading (default: the folder holding them all). */

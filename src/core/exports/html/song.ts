@@ -2,11 +2,11 @@
 // timeline, the file's facts and how it was scored.
 import { basename } from 'node:path';
 import type { ScoredSong } from '../../labels';
+import { mean, topTierOf } from '../../song-values';
 import { segmentMarkers } from '../segments';
 import { clock, dimensionBars, segmentTimeline } from './charts';
 import { html, score2, type Markup, type Value } from './markup';
 import { modelNames, page, proxyWarnings } from './page';
-import { mean, topTierOf } from './song-values';
 
 function facts(rows: [string, Value][]): Markup {
   return html`<dl>${rows.filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>`;

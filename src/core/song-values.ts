@@ -1,6 +1,7 @@
-// The numbers a report derives from scored songs (ScoredSong: the scores every
-// results file has, and the facts the JSON formats add, shown when present).
-import type { ScoredSong } from '../../labels';
+// What comparisons and reports derive from scored songs, whatever results file
+// they came from: the overall score (the mean of the labels), the top-tier
+// marks, and the labels a set of songs shares.
+import type { ScoredSong } from './labels';
 
 export function mean(values: readonly number[]): number {
   return values.reduce((sum, v) => sum + v, 0) / values.length;
