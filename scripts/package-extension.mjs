@@ -45,10 +45,12 @@ const scratch = mkdtempSync(join(tmpdir(), 'hear-vsix-'));
 const ignoreFile = join(scratch, 'vscodeignore');
 writeFileSync(ignoreFile, ignore.join('\n') + '\n');
 const out = join(root, `${pkg.name}-${target}-${pkg.version}.vsix`);
+// Without a repository URL vsce cannot make README.md's relative links absolute; keep them as they are.
+const links = pkg.repository ? [] : ['--allow-missing-repository', '--no-rewrite-relative-links'];
 try {
   execFileSync(
     process.execPath,
-    [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--target', target, '--ignoreFile', ignoreFile, '--allow-missing-repository', '--out', out],
+    [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--target', target, '--ignoreFile', ignoreFile, ...links, '--out', out],
     { cwd: root, stdio: 'inherit' },
   );
 } finally {

@@ -19,7 +19,7 @@ if (!['test', 'screenshots', 'bench'].includes(mode)) {
   console.error(`unknown mode ${mode}: use test, screenshots or bench`);
   process.exit(2);
 }
-if (!existsSync(join(root, 'out/test/host/index.js')) || !existsSync(join(root, 'dist/extension.js'))) {
+if (!existsSync(join(root, 'out/test/host/index.js')) || !existsSync(join(process.env.HEAR_HOST_EXTENSION ?? root, 'dist/extension.js'))) {
   console.error('build first: npm run build');
   process.exit(2);
 }
@@ -43,7 +43,9 @@ async function session(name, { trusted = true, settings = {}, steps, timeoutMs =
     scratch,
     workspace: ws,
     trusted,
-    env: { HEAR_HOST_IPC: ipc, HEAR_HOST_WORKSPACE: ws },
+    env: { HEAR_HOST_IPC: ipc },
+    // HEAR_HOST_EXTENSION: test an unpacked VSIX (its extension/ folder) instead of the sources' build.
+    ...(process.env.HEAR_HOST_EXTENSION ? { extensionPath: process.env.HEAR_HOST_EXTENSION } : {}),
     log: join(scratch, 'code-server.log'),
   });
   const stopServing = serveRequests(ipc, s.page, results);

@@ -33,7 +33,8 @@ describe('screenshots', function () {
 
       // The Songs view with both folders open and one song's five dimensions.
       await vscode.commands.executeCommand('workbench.view.extension.hear');
-      await api.songs.treeView.reveal({ kind: 'song', file: albumSongs()[0] }, { expand: false, select: false });
+      await settle();
+      await api.songs.treeView.reveal({ kind: 'folder', dir: album() }, { expand: true, select: false });
       await api.songs.treeView.reveal({ kind: 'song', file: demoSong() }, { expand: true, select: true, focus: true });
       await settle();
       await screenshot(`songs-${name}`);
