@@ -1,14 +1,16 @@
-// The worker pool (crashes, limits, cancellation, disposal) and the audio worker's file resolution from
-// the esbuild bundle (dist/audio-worker.js next to the bundle that calls loadAudio).
+// The worker pool (crashes, limits, cancellation, disposal) and how worker scripts are found: NAME.ts
+// under tsx from sources, dist/audio-worker.js next to the esbuild bundle that calls loadAudio.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import * as esbuild from 'esbuild';
 import { WorkerCancelledError, WorkerPool } from '../../src/core/audio/pool';
+import { scriptWorker } from '../../src/core/worker-script';
 import { tempDir, wavFile } from './audio-helpers';
 
 /** A worker that echoes its message, crashes on "crash", hangs on "hang", and runs out of memory on "oom". */
@@ -69,6 +71,18 @@ describe('WorkerPool', () => {
     await pool.dispose();
     await rejected;
   });
+});
+
+test('from sources, scriptWorker runs NAME.ts beside the caller under tsx, with its options', async () => {
+  const dir = tempDir();
+  writeFileSync(path.join(dir, 'typed-worker.ts'), `
+import { parentPort, workerData } from 'node:worker_threads';
+const doubled: number = (workerData as { n: number }).n * 2;
+parentPort!.postMessage(doubled);`);
+  const worker = scriptWorker(dir, 'typed-worker', { workerData: { n: 21 } });
+  const [reply] = await once(worker, 'message');
+  assert.equal(reply, 42);
+  await worker.terminate();
 });
 
 test('from the esbuild bundle, loadAudio finds audio-worker.js beside the bundle', async () => {

@@ -2,10 +2,9 @@
 // extension host, the CLI's progress bar) never blocks on audio work.
 
 import { availableParallelism } from 'node:os';
-import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { HearError } from '../errors';
 import type { AudioInfo } from '../types';
+import { scriptWorker } from '../worker-script';
 import { WorkerCancelledError, WorkerPool } from './pool';
 import type { DecodeReply, DecodeRequest } from './protocol';
 
@@ -27,25 +26,10 @@ export interface LoadedAudio {
 
 export const DEFAULT_MAX_DURATION_SECONDS = 3600;
 
-/**
- * The worker script sits next to this module: src/core/audio/audio-worker.ts when running from sources,
- * dist/audio-worker.js next to dist/cli.js and dist/extension.js in the bundle.
- */
-function createAudioWorker(): Worker {
-  const script = path.join(__dirname, 'audio-worker' + path.extname(__filename));
-  if (script.endsWith('.ts')) {
-    // From sources under `node --import tsx`: workers inherit the flag, yet on Node 20 tsx's loader hooks
-    // are not active inside them (measured), so register tsx in the worker before loading the script.
-    const tsx = require.resolve('tsx/cjs');
-    return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(script)});`, { eval: true });
-  }
-  return new Worker(script);
-}
-
 let pool: WorkerPool | undefined;
 
 function audioPool(): WorkerPool {
-  pool ??= new WorkerPool(createAudioWorker, availableParallelism());
+  pool ??= new WorkerPool(() => scriptWorker(__dirname, 'audio-worker'), availableParallelism());
   return pool;
 }
 

@@ -4,26 +4,13 @@
 // the worker and its loaded sessions (seconds to rebuild for a large bundle), so the worker stops
 // at its next graph boundary instead of being terminated. Idle workers are unref'd so they never
 // keep a process alive.
-import { extname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { HearError } from '../errors';
 import type { Log } from '../log';
 import type { PipelineInput, PipelinePlan, PipelineResult } from '../pipeline';
 import type { ProviderReport } from '../types';
+import { scriptWorker } from '../worker-script';
 import type { JobMessage, WorkerReply, WorkerSetup } from './protocol';
-
-/**
- * An inference worker: dist/inference-worker.js beside the bundle, or inference-worker.ts under tsx,
- * whose hooks Node 20 does not apply to a worker's entry script, so they are registered inside it.
- */
-function createWorker(setup: WorkerSetup): Worker {
-  const script = join(__dirname, `inference-worker${extname(__filename)}`);
-  if (script.endsWith('.ts')) {
-    const tsx = require.resolve('tsx/cjs');
-    return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(script)});`, { eval: true, workerData: setup });
-  }
-  return new Worker(script, { workerData: setup });
-}
 
 interface Job {
   message: JobMessage;
@@ -141,7 +128,7 @@ export class InferencePool {
   }
 
   private start(): Slot {
-    const worker = createWorker(this.setup);
+    const worker = scriptWorker(__dirname, 'inference-worker', { workerData: this.setup });
     const slot: Slot = { worker, job: undefined };
     worker.on('message', (reply: WorkerReply) => this.onReply(slot, reply));
     const lost = (why: string): void => {
