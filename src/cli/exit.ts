@@ -8,4 +8,6 @@ export const EXIT = {
   usage: 2,
   /** `hear compare --fail-if-worse`: B is significantly worse. */
   worse: 3,
+  /** Stopped by Ctrl-C (128 + SIGINT, as shells report it); `hear score` still writes what was scored. */
+  interrupted: 130,
 } as const;

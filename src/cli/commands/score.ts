@@ -38,9 +38,6 @@ interface ScoreOptions {
 
 type Format = 'table' | 'json' | 'jsonl' | 'csv';
 
-/** 128 + SIGINT: the shell's code for a command stopped by Ctrl-C. */
-const EXIT_INTERRUPTED = 130;
-
 export function positiveInteger(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number >= 1');
@@ -169,7 +166,7 @@ async function run(paths: string[], options: ScoreOptions, command: Command): Pr
     // Ctrl-C once: start no new song, cancel the ones running, still write what was scored (exit 130).
     const interrupt = new AbortController();
     const onSigint = (): void => {
-      if (interrupt.signal.aborted) process.exit(EXIT_INTERRUPTED);
+      if (interrupt.signal.aborted) process.exit(EXIT.interrupted);
       interrupt.abort();
       bar?.stop();
       warn('interrupted: writing the songs scored so far (Ctrl-C again to quit at once)');
@@ -207,7 +204,7 @@ async function run(paths: string[], options: ScoreOptions, command: Command): Pr
       const notes = [failures.length ? `${failures.length} failed` : '', skipped ? `${skipped} not scored (interrupted)` : ''].filter(Boolean);
       process.stderr.write(`scored ${results.length} of ${files.length} files in ${seconds} s${provider ? ` on ${provider.active}` : ''}${notes.length ? `; ${notes.join(', ')}` : ''}\n`);
     }
-    process.exitCode = interrupt.signal.aborted ? EXIT_INTERRUPTED : failures.length ? EXIT.failed : EXIT.ok;
+    process.exitCode = interrupt.signal.aborted ? EXIT.interrupted : failures.length ? EXIT.failed : EXIT.ok;
   } finally {
     await engine.dispose();
   }
@@ -237,7 +234,7 @@ export function registerScore(program: Command): void {
       'after',
       `\nBundles are found by id in the package's models/ folder, then in $HEAR_BUNDLE_PATH.\n${
         installed ? `Without --model, the default model "${DEFAULT_MODEL_ID}" scores.` : `The default model "${DEFAULT_MODEL_ID}" is not installed yet: name a bundle with --model.`
-      }\nExit status: 0 all scored, 1 some files failed (each reported on stderr), 2 usage error.`,
+      }\nExit status: 0 all scored, 1 some files failed (each reported on stderr), 2 usage error, ${EXIT.interrupted} stopped by Ctrl-C (what was scored is still written).`,
     )
     .action((paths: string[], options: ScoreOptions, command: Command) => run(paths, options, command));
 }
