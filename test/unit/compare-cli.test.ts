@@ -170,6 +170,15 @@ describe('audio folders scored on the way (tiny-hear fixture bundle)', { concurr
     assert.ok(c.warnings.some((w: string) => /1 songs failed to score \(A 0, B 1\)/.test(w)));
   });
 
+  it('hear score, compare and eval take the same engine flags and refuse bad values alike', async () => {
+    const commands = [['score', runA], ['compare', runA, runB], ['eval', '--labels', labels]];
+    const runs = await Promise.all(commands.flatMap((c) => [hear(...c, '--model', tiny, '--threads', '0'), hear(...c, '-m', tiny, '--ep', 'tpu')]));
+    runs.forEach((r, i) => {
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, i % 2 ? /'--ep <provider>' argument 'tpu' is invalid. Allowed choices are auto, cpu, cuda, webgpu, dml, coreml/ : /'--threads <n>' argument '0' is invalid. expected a whole number >= 1/);
+    });
+  });
+
   it('hear eval --model scores the labelled songs: the same numbers as hear score --json then eval', async () => {
     const results = join(scratch, 'a.json');
     assert.equal((await hear('score', runA, '--model', tiny, '--no-store', '--json', '--out', results)).status, 0);

@@ -3,78 +3,17 @@
 // `hear score` wrote; a table, JSON, CSV or pull-request Markdown, a standalone
 // HTML report (--html), and a CI gate (--fail-if-worse).
 import { stat, writeFile } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
-import { Option, type Command } from 'commander';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
 import Table from 'cli-table3';
-import { SingleBar } from 'cli-progress';
-import { DEFAULT_MODEL_ID, Engine, findAudioFiles, HearError, PROVIDER_CHOICES, scoreFiles, type ModelInfo, type ProviderChoice, type SongFailure, type SongScore } from '../../core';
+import type { SongFailure } from '../../core';
 import { compareScores, DEFAULT_ALPHA, DEFAULT_RESAMPLES, DEFAULT_SEED, isWorse, type Comparison } from '../../core/compare/compare';
 import { comparisonCells, comparisonCsv, comparisonJson, comparisonMarkdown, pairingLine } from '../../core/exports/comparison';
 import { comparisonReportHtml } from '../../core/exports/html-report';
 import { readPredictions, type ScoredSong } from '../../core/labels';
 import { DIMENSIONS } from '../../core/types';
-import { bundleRootsFromEnv, defaultStoreDir } from '../engine-options';
+import { addEngineOptions, scoreAudio, withEngine, type EngineCliOptions } from '../engine-options';
 import { EXIT } from '../exit';
-import { positiveInteger } from './score';
-
-/** The engine flags of `hear score`, for commands that score audio on the way. */
-export interface EngineCliOptions {
-  model?: string;
-  ep: ProviderChoice;
-  threads: number;
-  jobs: number;
-  store: string | false;
-}
-
-export function addEngineOptions(command: Command, what: string): Command {
-  return command
-    .option('-m, --model <id|path>', `model bundle that scores ${what} (default "${DEFAULT_MODEL_ID}", when installed)`)
-    .addOption(new Option('--ep <provider>', 'execution provider').choices(PROVIDER_CHOICES).default('auto'))
-    .option('--threads <n>', 'threads per ONNX Runtime session', positiveInteger, 1)
-    .option('-j, --jobs <n>', 'files scored in parallel', positiveInteger, 1)
-    .option('--store <dir>', 'folder of stored scores', defaultStoreDir())
-    .option('--no-store', 'neither read nor write stored scores');
-}
-
-/**
- * Runs `work` with an engine built from the flags; an unnamed default model
- * that is not installed is a usage error, as in `hear score`.
- */
-export async function withEngine<T>(options: EngineCliOptions, command: Command, work: (engine: Engine, model: ModelInfo) => Promise<T>): Promise<T> {
-  const engine = new Engine({
-    ...(options.model ? { model: options.model } : {}),
-    provider: options.ep,
-    threads: options.threads,
-    storeDir: options.store || defaultStoreDir(),
-    persist: options.store !== false,
-    bundleRoots: bundleRootsFromEnv(),
-    log: (level, message) => void (level === 'warn' && process.stderr.write(`hear: warning: ${message}\n`)),
-  });
-  try {
-    let model: ModelInfo;
-    try {
-      model = await engine.model();
-    } catch (err) {
-      if (!options.model && err instanceof HearError && err.code === 'NOT_FOUND') command.error(`hear ${command.name()}: ${err.message}`, { exitCode: EXIT.usage });
-      throw err;
-    }
-    return await work(engine, model);
-  } finally {
-    await engine.dispose();
-  }
-}
-
-/** Scores files and folders (recursively), with a progress bar on a terminal; failures are printed and returned. */
-export async function scoreAudio(engine: Engine, model: ModelInfo, paths: string[], jobs: number): Promise<{ results: SongScore[]; failures: SongFailure[] }> {
-  const files = await findAudioFiles(paths, model.input === 'features' ? { extensions: ['.npy'] } : {});
-  if (files.length === 0) throw new HearError('NOT_FOUND', `no ${model.input === 'features' ? '.npy feature' : 'audio'} files found`, paths.join(', '));
-  const bar = process.stderr.isTTY && files.length > 1 ? new SingleBar({ stream: process.stderr, format: ' {bar} {value}/{total} songs | {file}', clearOnComplete: true }) : undefined;
-  bar?.start(files.length, 0, { file: '' });
-  const scored = await scoreFiles(engine, files, { jobs, onResult: (r) => bar?.increment({ file: relative(process.cwd(), r.file) }) });
-  bar?.stop();
-  for (const f of scored.failures) process.stderr.write(`${f.error}\n`);
-  return scored;
-}
 
 interface CompareCliOptions extends EngineCliOptions {
   json?: boolean;

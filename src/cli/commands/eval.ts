@@ -5,8 +5,8 @@ import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { readLabels, readPredictions, type LabelSet, type PredictionSet } from '../../core/labels';
 import { evaluate, METRIC_NAMES, round3, type Evaluation, type MetricsTable, type MetricValues } from '../../core/metrics';
+import { addEngineOptions, scoreAudio, withEngine, type EngineCliOptions } from '../engine-options';
 import { EXIT } from '../exit';
-import { addEngineOptions, scoreAudio, withEngine, type EngineCliOptions } from './compare';
 
 interface EvalOptions extends Partial<EngineCliOptions> {
   labels: string;

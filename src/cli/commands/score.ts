@@ -1,48 +1,23 @@
 // `hear score PATH...`: score audio files (or .npy features for head-only bundles) and print a
-// table, JSON, JSON Lines or CSV. Exit 0 when all scored, 1 when some failed, 2 on usage errors.
-import { Option, InvalidArgumentError, type Command } from 'commander';
+// table, JSON, JSON Lines or CSV. Exit 0 when all scored, 1 when some failed, 2 on usage errors, 130 on Ctrl-C.
+import type { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import Table from 'cli-table3';
-import { SingleBar } from 'cli-progress';
-import {
-  DEFAULT_MODEL_ID,
-  defaultModelInstalled,
-  Engine,
-  findAudioFiles,
-  HearError,
-  PROVIDER_CHOICES,
-  scoreFiles,
-  type ModelInfo,
-  type ProviderChoice,
-  type SongFailure,
-  type SongScore,
-} from '../../core';
+import { DEFAULT_MODEL_ID, defaultModelInstalled, scoreFiles, type ModelInfo, type SongFailure, type SongScore } from '../../core';
 import { EXIT } from '../exit';
-import { bundleRootsFromEnv, defaultStoreDir, paint, useColour } from '../engine-options';
+import { addEngineOptions, filesToScore, paint, progressBar, useColour, withEngine, type EngineCliOptions } from '../engine-options';
 
-interface ScoreOptions {
+interface ScoreOptions extends EngineCliOptions {
   json?: boolean;
   jsonl?: boolean;
   csv?: boolean;
   out?: string;
-  model?: string;
-  ep: ProviderChoice;
-  threads: number;
-  jobs: number;
   segments?: boolean;
-  store: string | false;
   force?: boolean;
-  verbose?: boolean;
 }
 
 type Format = 'table' | 'json' | 'jsonl' | 'csv';
-
-export function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number >= 1');
-  return n;
-}
 
 function chooseFormat(options: ScoreOptions, command: Command): Format {
   const flags = (['json', 'jsonl', 'csv'] as const).filter((f) => options[f]);
@@ -135,32 +110,14 @@ function render(format: Format, model: ModelInfo, results: SongScore[], failures
 async function run(paths: string[], options: ScoreOptions, command: Command): Promise<void> {
   const format = chooseFormat(options, command);
   const warn = (message: string): void => void process.stderr.write(`hear: ${message}\n`);
-  const engine = new Engine({
-    ...(options.model ? { model: options.model } : {}),
-    provider: options.ep,
-    threads: options.threads,
-    storeDir: options.store || defaultStoreDir(),
-    persist: options.store !== false,
-    bundleRoots: bundleRootsFromEnv(),
-    log: (level, message) => (level === 'warn' || level === 'error' || (options.verbose && level === 'info')) && warn(`${level === 'warn' ? 'warning: ' : ''}${message}`),
-  });
-  try {
-    let model: ModelInfo;
-    try {
-      model = await engine.model();
-    } catch (err) {
-      if (!options.model && err instanceof HearError && err.code === 'NOT_FOUND') {
-        command.error(`hear score: ${err.message}`, { exitCode: EXIT.usage });
-      }
-      throw err;
-    }
-    const files = await findAudioFiles(paths, model.input === 'features' ? { extensions: ['.npy'] } : {});
+  await withEngine(options, command, async (engine, model) => {
+    const files = await filesToScore(model, paths);
     if (files.length === 0) {
       warn(`no ${model.input === 'features' ? '.npy feature' : 'audio'} files found in ${paths.join(', ')}`);
       process.exitCode = EXIT.failed;
       return;
     }
-    const bar = process.stderr.isTTY && files.length > 1 ? new SingleBar({ stream: process.stderr, format: ' {bar} {value}/{total} songs | {file}', hideCursor: true, clearOnComplete: true }) : undefined;
+    const bar = progressBar(files.length);
     bar?.start(files.length, 0, { file: '' });
     const started = performance.now();
     // Ctrl-C once: start no new song, cancel the ones running, still write what was scored (exit 130).
@@ -205,29 +162,22 @@ async function run(paths: string[], options: ScoreOptions, command: Command): Pr
       process.stderr.write(`scored ${results.length} of ${files.length} files in ${seconds} s${provider ? ` on ${provider.active}` : ''}${notes.length ? `; ${notes.join(', ')}` : ''}\n`);
     }
     process.exitCode = interrupt.signal.aborted ? EXIT.interrupted : failures.length ? EXIT.failed : EXIT.ok;
-  } finally {
-    await engine.dispose();
-  }
+  });
 }
 
 export function registerScore(program: Command): void {
   const installed = defaultModelInstalled();
-  const defaultModel = installed ? `default "${DEFAULT_MODEL_ID}"` : `default "${DEFAULT_MODEL_ID}", not installed yet: --model is needed`;
-  program
+  const command = program
     .command('score')
     .description('Score songs on the SongEval dimensions; flag top-tier songs.')
     .argument('<paths...>', 'audio files, folders (searched recursively) or glob patterns (quote them)')
     .option('--json', 'write { "results": [...], "failures": [...] }')
     .option('--jsonl', 'write one result (or failure) per line')
     .option('--csv', 'write CSV: file,<labels...>,overall,top_tier,error')
-    .option('-o, --out <file>', 'write to FILE instead of stdout (format from --json/--jsonl/--csv or the extension)')
-    .option('-m, --model <id|path>', `model bundle: an id, a bundle folder or its manifest.json (${defaultModel})`)
-    .addOption(new Option('--ep <provider>', 'execution provider; an explicit GPU provider that fails is an error').choices(PROVIDER_CHOICES).default('auto'))
-    .option('--threads <n>', 'threads per ONNX Runtime session', positiveInteger, 1)
-    .option('-j, --jobs <n>', 'files scored in parallel (one inference worker each)', positiveInteger, 1)
+    .option('-o, --out <file>', 'write to FILE instead of stdout (format from --json/--jsonl/--csv or the extension)');
+  addEngineOptions(command, 'the songs');
+  command
     .option('--segments', 'include the per-segment timeline in the table or CSV')
-    .option('--store <dir>', 'folder of stored scores', defaultStoreDir())
-    .option('--no-store', 'neither read nor write stored scores')
     .option('--force', 'score again even when a stored score exists')
     .option('-v, --verbose', 'report the model, the execution provider (and why others failed) and stage timings on stderr')
     .addHelpText(
