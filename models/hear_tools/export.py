@@ -12,13 +12,18 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
+import onnx
 import torch
+from onnx import TensorProto, helper
 from torch import nn
 
 from .head import HearHead
 from .ort import run_onnx
 
 OPSET = 17
+# ONNX Runtime's contrib operators (com.microsoft.MultiHeadAttention), opset version 1.
+ORT_DOMAIN = "com.microsoft"
+PLACEHOLDER_DOMAIN = "hear"  # FusedAttention's placeholder node, rewritten by fuse_attention
 HEAD_ATOL = 1e-4
 SOURCE_ATOL = 1e-4
 
@@ -30,11 +35,16 @@ class ExportError(Exception):
 @contextmanager
 def quiet_exporter():
     """torch 1.13's exporter warns about prim::Constant shape inference and
-    unfolded strided Slices on every export; harmless here because each graph
-    is checked against PyTorch."""
+    unfolded strided Slices on every export, and about the attention
+    placeholder (no shape inference, old-style symbolic `g.op`, shapes read
+    while tracing FusedAttention's PyTorch body, which the placeholder
+    replaces); harmless here because each graph is checked against PyTorch."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="The shape inference of prim::Constant")
         warnings.filterwarnings("ignore", message="Constant folding - Only steps=1")
+        warnings.filterwarnings("ignore", message="The shape inference of hear::SelfAttention")
+        warnings.filterwarnings("ignore", message="'torch.onnx._patch_torch._graph_op' is deprecated")
+        warnings.filterwarnings("ignore", category=torch.jit.TracerWarning, message="Converting a tensor to a Python")
         yield
 
 
@@ -52,12 +62,73 @@ def export_head(head: HearHead, path: Path, validate: bool = True) -> None:
             dynamic_axes={"features": {0: "batch", 1: "time"}, "lengths": {0: "batch"}, "scores": {0: "batch"}},
             opset_version=OPSET,
             do_constant_folding=True,
+            custom_opsets={PLACEHOLDER_DOMAIN: 1},
         )
+    model = onnx.load(str(path))
+    fused = fuse_attention(model)
+    if fused != head.cfg.attn_layer_num:
+        raise ExportError(f"{path}: fused {fused} attention layers, the head has {head.cfg.attn_layer_num}")
+    # torch's shape inference cannot see through the placeholder, so the shapes it recorded after it
+    # are symbolic: drop them (ONNX Runtime infers its own) and state the output's known width.
+    del model.graph.value_info[:]
+    scores_dims = model.graph.output[0].type.tensor_type.shape.dim
+    scores_dims[1].Clear()
+    scores_dims[1].dim_value = head.cfg.num_classes
+    onnx.save(model, str(path))
     if validate:
         rng = np.random.default_rng(0)
         features = rng.standard_normal((2, 10, head.cfg.input_dim_raw), dtype=np.float32)
         lengths = np.array([10, 7], dtype=np.int64)
         check_head(head, path, [(features, lengths)])
+
+
+def fuse_attention(model: onnx.ModelProto) -> int:
+    """Turn each hear::SelfAttention placeholder into com.microsoft.MultiHeadAttention; returns how many.
+
+    With a key padding mask, ONNX Runtime's CPU kernel leaves its flash path and
+    materialises the [B, heads, T, T] scores again (and WebGPU does not take a
+    mask at all). So each attention becomes If(every key is valid): the
+    unmasked fused op for unpadded input (every song scored alone, which is all
+    the engine runs), the masked one (key_padding_mask [B, T] int32, 1 = valid)
+    for padded batches.
+    """
+    graph = model.graph
+    nodes = []
+    all_valid: dict[str, str] = {}  # key mask -> bool scalar "no key is padding"
+    fused = 0
+    for node in graph.node:
+        if node.domain != PLACEHOLDER_DOMAIN:
+            nodes.append(node)
+            continue
+        if node.op_type != "SelfAttention" or len(node.input) != 4:
+            raise ExportError(f"unexpected placeholder node {node.domain}::{node.op_type} with {len(node.input)} inputs")
+        q, k, v, key_mask = node.input
+        heads = next(helper.get_attribute_value(a) for a in node.attribute if a.name == "num_heads")
+        if key_mask not in all_valid:
+            smallest = f"{key_mask}_min"
+            all_valid[key_mask] = f"{key_mask}_all_valid"
+            nodes.append(helper.make_node("ReduceMin", [key_mask], [smallest], keepdims=0, name=f"{key_mask}_reduce"))
+            nodes.append(helper.make_node("Cast", [smallest], [all_valid[key_mask]], to=TensorProto.BOOL, name=f"{key_mask}_cast"))
+        out = node.output[0]
+
+        def branch(suffix: str, inputs: list[str]) -> onnx.GraphProto:
+            mha = helper.make_node("MultiHeadAttention", inputs, [f"{out}_{suffix}"], domain=ORT_DOMAIN, num_heads=heads, name=f"{node.name}_{suffix}")
+            return helper.make_graph([mha], f"{node.name}_{suffix}", [], [helper.make_tensor_value_info(f"{out}_{suffix}", TensorProto.FLOAT, None)])
+
+        # Input 3, the optional projection bias, stays empty: the projections added theirs (as Adds
+        # that int8 quantisation leaves alone), and WebGPU's flash attention runs only without it.
+        unpadded = branch("unpadded", [q, k, v])
+        padded = branch("padded", [q, k, v, "", key_mask])
+        nodes.append(helper.make_node("If", [all_valid[key_mask]], [out], then_branch=unpadded, else_branch=padded, name=node.name))
+        fused += 1
+    del graph.node[:]
+    graph.node.extend(nodes)
+    imports = [o for o in model.opset_import if o.domain not in (PLACEHOLDER_DOMAIN, ORT_DOMAIN)]
+    del model.opset_import[:]
+    model.opset_import.extend(imports)
+    if fused:
+        model.opset_import.append(helper.make_opsetid(ORT_DOMAIN, 1))
+    return fused
 
 
 def check_head(head: HearHead, path: Path, batches: list[tuple[np.ndarray, np.ndarray]], atol: float = HEAD_ATOL) -> float:
