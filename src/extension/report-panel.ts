@@ -99,9 +99,9 @@ export class ReportPanel extends Disposable {
         await this.send();
         return;
       case 'score':
+        // The new score (or failure) comes back through results.onDidChange.
         await this.post({ type: 'scoring', file: this.file, name: path.basename(this.file) });
         await this.deps.scorer.score([this.file], { force: message.force });
-        await this.send();
         return;
       case 'open':
         await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(this.file));

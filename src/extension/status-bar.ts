@@ -17,7 +17,11 @@ export class StatusBar extends Disposable {
   constructor(private readonly host: EngineHost, private readonly scorer: Scorer) {
     super();
     this.item.name = 'HEAR';
-    this.register(scorer.onDidChangeState((s) => this.render(s)));
+    this.register(scorer.onDidChangeState((s) => {
+      this.render(s);
+      // After a batch the provider that actually ran is known.
+      if (!s.active && !s.queued) void this.refreshModel();
+    }));
     this.register(host.onDidChangeEngine(() => void this.refreshModel()));
     this.render(scorer.state);
     this.item.show();
