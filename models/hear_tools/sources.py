@@ -1,14 +1,19 @@
 """Tiny waveform -> frame-feature sources for the test fixtures.
 
 Both stand in for HEAR's encoders (MusicFM, MuQ) at toy size: they take a mono
-24 kHz waveform [batch, samples] and emit [batch, floor(samples / hop), dim]
-with hop = sampleRate / frameRate = 960, so 30 s windows (720,000 samples)
-give exactly 750 frames and concatenated windows match the whole track.
-Each mixes in a statistic over the whole call (like a conformer's global
-attention), so cutting the song into windows changes the features.
+24 kHz waveform [batch, samples] (at least one hop) and emit
+[batch, floor(samples / hop), dim] with hop = sampleRate / frameRate = 960,
+so 30 s windows (720,000 samples) give exactly 750 frames and concatenated
+windows match the whole track. Each mixes in a statistic over the whole call
+(like a conformer's global attention), so cutting the song into windows
+changes the features.
 
-Every constant (DFT kernels, mel filterbank, band filters) is a buffer, so the
-ONNX graph is plain Conv/MatMul: torch 1.13 cannot export aten::stft.
+Every constant (DFT kernels, mel filterbank, probe tones) is a buffer, so the
+ONNX graph is plain Conv/MatMul: torch 1.13 cannot export aten::stft. Both
+read the waveform only through one strided Conv1d (stride = hop) and never
+pad, copy or filter it at the full sample rate: the track scale runs a whole
+song in one call, and a full-rate intermediate of a 10-minute song is 58 MB
+per channel.
 """
 
 from __future__ import annotations
@@ -57,10 +62,10 @@ class LogMelSource(nn.Module):
         self.proj = nn.Linear(n_mels, dim)
 
     def forward(self, waveform: Tensor) -> Tensor:
-        # Pad by one window and drop the last frame: floor(samples / hop) frames,
-        # none of which reaches into the padding (n_fft <= hop).
-        padded = F.pad(waveform.unsqueeze(1), (0, self.n_fft))
-        spec = F.conv1d(padded, self.dft, stride=self.hop)[:, :, :-1]
+        # One window at the start of each hop (n_fft <= hop, so never past the end): the conv gives
+        # floor((N - n_fft) / hop) + 1 windows, one more than floor(N / hop) when the last partial
+        # hop holds a whole window; that one is dropped.
+        spec = F.conv1d(waveform.unsqueeze(1), self.dft, stride=self.hop)[:, :, : waveform.shape[1] // self.hop]
         real, imag = spec.chunk(2, dim=1)
         power = real * real + imag * imag
         logmel = torch.log(torch.matmul(self.mel, power) + 1e-6)  # [B, n_mels, F]
@@ -68,33 +73,47 @@ class LogMelSource(nn.Module):
         return torch.tanh(self.proj(logmel.transpose(1, 2)))
 
 
-def bandpass_kernel(low_hz: float, high_hz: float, taps: int, sample_rate: int) -> np.ndarray:
-    """Windowed-sinc band-pass FIR (difference of two low-passes), Hann window."""
-    n = np.arange(taps) - (taps - 1) / 2
+def probe_tones(edges_hz: tuple[float, ...], per_band: int, length: int, sample_rate: int) -> tuple[np.ndarray, np.ndarray]:
+    """Hann-windowed cosine and sine probes at `per_band` log-spaced frequencies inside each band.
 
-    def lowpass(cut: float) -> np.ndarray:
-        return 2 * cut / sample_rate * np.sinc(2 * cut / sample_rate * n)
-
-    return (lowpass(high_hz) - lowpass(low_hz)) * np.hanning(taps)
+    Returns kernels [2 * bands * per_band, length] (all cosines, then all sines), scaled so that a
+    full-scale sine at a probe's frequency has power cos^2 + sin^2 = 1 there, and a band matrix
+    [bands, bands * per_band] that averages each band's probe powers.
+    """
+    bands = len(edges_hz) - 1
+    freqs = np.array([lo * (hi / lo) ** ((i + 0.5) / per_band) for lo, hi in zip(edges_hz[:-1], edges_hz[1:]) for i in range(per_band)])
+    t = np.arange(length) / sample_rate
+    window = hann(length) / (hann(length).sum() / 2)  # |probe . sin(2 pi f t)| = 1 at a probe frequency
+    phase = 2 * np.pi * freqs[:, None] * t[None, :]
+    kernels = np.concatenate([np.cos(phase) * window, np.sin(phase) * window])
+    average = np.kron(np.eye(bands), np.full((1, per_band), 1.0 / per_band))
+    return kernels, average
 
 
 class BandEnergySource(nn.Module):
-    """Log energy in octave bands, its positive change (onsets) and its mean over the call, projected."""
+    """Log energy in octave bands per frame, its positive change (onsets) and its mean over the call, projected.
+
+    A band's energy in a frame is the mean power of the frame at a few probe frequencies inside the
+    band (a sparse DFT of the frame's own hop of samples), so the whole source is one Conv1d with
+    kernel = stride = hop: its memory grows with frames, not samples (a full-rate band-pass filter
+    bank over a 10-minute track held 0.7 GB).
+    """
 
     BAND_EDGES_HZ = (60.0, 150.0, 400.0, 1000.0, 2500.0, 6000.0, 11000.0)
+    PROBES_PER_BAND = 4
 
-    def __init__(self, sample_rate: int = 24000, hop: int = 960, taps: int = 63, dim: int = 8):
+    def __init__(self, sample_rate: int = 24000, hop: int = 960, dim: int = 8):
         super().__init__()
         self.hop = hop
-        self.taps = taps
-        edges = self.BAND_EDGES_HZ
-        kernels = np.stack([bandpass_kernel(lo, hi, taps, sample_rate) for lo, hi in zip(edges[:-1], edges[1:])])
-        self.register_buffer("bands", torch.tensor(kernels[:, None, :], dtype=torch.float32))
-        self.proj = nn.Linear(3 * len(kernels), dim)
+        kernels, average = probe_tones(self.BAND_EDGES_HZ, self.PROBES_PER_BAND, hop, sample_rate)
+        self.register_buffer("probes", torch.tensor(kernels[:, None, :], dtype=torch.float32))
+        self.register_buffer("average", torch.tensor(average, dtype=torch.float32))
+        self.proj = nn.Linear(3 * len(average), dim)
 
     def forward(self, waveform: Tensor) -> Tensor:
-        filtered = F.conv1d(waveform.unsqueeze(1), self.bands, padding=self.taps // 2)  # same length
-        energy = F.avg_pool1d(filtered * filtered, self.hop, self.hop)  # [B, bands, floor(N / hop)]
+        responses = F.conv1d(waveform.unsqueeze(1), self.probes, stride=self.hop)  # [B, 2 * probes, floor(N / hop)]
+        cos, sin = responses.chunk(2, dim=1)
+        energy = torch.matmul(self.average, cos * cos + sin * sin)  # [B, bands, F]
         log_energy = torch.log(energy + 1e-6)
         onset = torch.relu(torch.cat([torch.zeros_like(log_energy[:, :, :1]), log_energy[:, :, 1:] - log_energy[:, :, :-1]], dim=2))
         context = log_energy.mean(dim=2, keepdim=True).expand_as(log_energy)
