@@ -196,13 +196,12 @@ def file_entry_problem(entry: dict, folder: Path, root: Path) -> str | None:
     if "\\" in rel or any(part in ("", ".", "..") for part in parts):
         return f"{folder / rel}: path {rel!r} must use '/' and plain names"
     path = folder / rel
-    for depth in range(1, len(parts) + 1):
-        if folder.joinpath(*parts[:depth]).is_symlink():
-            return f"{path}: is or lies under a symbolic link; bundle files must be plain files inside the folder"
     if not path.exists():
         return f"{path}: listed in the manifest but missing"
-    if not path.resolve().is_relative_to(root):
-        return f"{path}: leaves the bundle folder"
+    # Symbolic links may arrange files inside the folder, as the engine allows (src/core/bundle/verify.ts).
+    real = path.resolve()
+    if not real.is_relative_to(root):
+        return f"{path}: resolves to {real}, which leaves the bundle folder"
     if not path.is_file():
         return f"{path}: not a regular file"
     size = path.stat().st_size

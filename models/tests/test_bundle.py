@@ -71,15 +71,32 @@ def test_symlink_out_of_the_bundle(bundle, tmp_path):
     outside = tmp_path / "outside.onnx"
     shutil.move(bundle / "head.onnx", outside)
     (bundle / "head.onnx").symlink_to(outside)
-    assert "symbolic link" in only_problem(bundle)
+    assert only_problem(bundle) == f"{bundle / 'head.onnx'}: resolves to {outside}, which leaves the bundle folder"
 
 
-def test_symlinked_folder_inside_the_bundle(bundle):
+def test_symlinked_folder_out_of_the_bundle(bundle, tmp_path):
+    (tmp_path / "elsewhere").mkdir()
+    shutil.move(bundle / "head.onnx", tmp_path / "elsewhere" / "head.onnx")
+    (bundle / "link").symlink_to(tmp_path / "elsewhere")
+    edit(bundle, lambda m: (m["head"].update(file="link/head.onnx"), m["files"][2].update(path="link/head.onnx")))
+    assert "which leaves the bundle folder" in only_problem(bundle)
+
+
+def test_symlinks_that_stay_inside_the_bundle_are_allowed(bundle):
+    # as in the engine (src/core/bundle/verify.ts): a linked folder and a relative link to a file
     (bundle / "real").mkdir()
     shutil.move(bundle / "head.onnx", bundle / "real" / "head.onnx")
     (bundle / "link").symlink_to(bundle / "real")
+    shutil.move(bundle / "bands.onnx", bundle / "real" / "bands.onnx")
+    (bundle / "bands.onnx").symlink_to(Path("real") / "bands.onnx")
     edit(bundle, lambda m: (m["head"].update(file="link/head.onnx"), m["files"][2].update(path="link/head.onnx")))
-    assert "symbolic link" in only_problem(bundle)
+    assert validate_bundle(bundle) == []
+
+
+def test_dangling_symlink_is_missing(bundle, tmp_path):
+    (bundle / "head.onnx").unlink()
+    (bundle / "head.onnx").symlink_to(tmp_path / "gone.onnx")
+    assert only_problem(bundle) == f"{bundle / 'head.onnx'}: listed in the manifest but missing"
 
 
 def test_unknown_label(bundle):
