@@ -105,6 +105,11 @@ describe('scoring', function () {
     await vscode.commands.executeCommand('hear.scoreSong', vscode.Uri.file(demoSong()));
   });
 
+  it('Score Workspace takes every listed song', async () => {
+    const summary = await vscode.commands.executeCommand<BatchSummary>('hear.scoreWorkspace');
+    assert.deepEqual(summary, { scored: 3, failed: 1, skipped: 0, cancelled: false });
+  });
+
   it('sorts a folder by score', async () => {
     const api = await hear();
     await vscode.commands.executeCommand('hear.sortByScore');
