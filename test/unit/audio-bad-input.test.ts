@@ -9,7 +9,8 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { disposeAudioWorkers, loadAudio, type LoadAudioOptions } from '../../src/core/audio';
 import { HearError, type HearErrorCode } from '../../src/core/errors';
-import { HAVE_FFMPEG, HAVE_SOX, dB, fitTone, run, tempDir, wavFile } from './audio-helpers';
+import { HAVE_FFMPEG, HAVE_SOX, dB, fitTone, run, wavFile } from './audio-helpers';
+import { tempDir } from './engine-helpers';
 
 const dir = tempDir();
 const file = (name: string) => path.join(dir, name);

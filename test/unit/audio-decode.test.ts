@@ -7,7 +7,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { disposeAudioWorkers, loadAudio, readAudioInfo } from '../../src/core/audio';
 import { resample } from '../../src/core/audio/resample';
-import { HAVE_FFMPEG, HAVE_SOX, bytesOf, correlation, downmix, f32, run, tempDir } from './audio-helpers';
+import { HAVE_FFMPEG, HAVE_SOX, bytesOf, correlation, downmix, f32, run } from './audio-helpers';
+import { tempDir } from './engine-helpers';
 
 const RATE = 44100;
 const SECONDS = 3;

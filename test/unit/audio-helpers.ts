@@ -2,10 +2,6 @@
 // and build deliberately broken WAV files.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { after } from 'node:test';
 
 export function hasTool(name: string): boolean {
   return spawnSync(name, ['-version'], { stdio: 'ignore' }).error === undefined;
@@ -20,13 +16,6 @@ export function run(tool: string, args: string[], input?: Buffer): Buffer {
   if (result.error) throw result.error;
   if (result.status !== 0) throw new Error(`${tool} ${args.join(' ')} failed: ${result.stderr.toString()}`);
   return result.stdout;
-}
-
-/** A temporary folder removed when the test file ends. */
-export function tempDir(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'hear-audio-test-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
 }
 
 /** Raw little-endian float32 bytes (sox `-t f32`, ffmpeg `-f f32le`) as samples. */

@@ -11,7 +11,8 @@ import { Worker } from 'node:worker_threads';
 import * as esbuild from 'esbuild';
 import { WorkerCancelledError, WorkerPool } from '../../src/core/audio/pool';
 import { scriptWorker } from '../../src/core/worker-script';
-import { tempDir, wavFile } from './audio-helpers';
+import { wavFile } from './audio-helpers';
+import { tempDir } from './engine-helpers';
 
 /** A worker that echoes its message, crashes on "crash", hangs on "hang", and runs out of memory on "oom". */
 const TEST_WORKER = `

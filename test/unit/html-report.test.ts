@@ -3,16 +3,16 @@
 // turns into markup, that nothing points off the page, and the CLI round trip.
 // The songs are real `hear score --json` results of the test fixtures.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { parse } from 'parse5';
 import { compareScores } from '../../src/core/compare/compare';
 import { formatVerdict } from '../../src/core/exports/comparison';
 import { comparisonReportHtml, folderReportHtml, songReportHtml } from '../../src/core/exports/html-report';
 import type { SongScore } from '../../src/core/types';
 import { hear, repoRoot } from './cli-helpers';
+import { tempDir } from './engine-helpers';
 
 /** The node shape parse5's default tree adapter builds (elements, text, comments, the document). */
 interface Node {
@@ -100,8 +100,7 @@ function assertSongFacts(doc: Node, scored: SongScore): void {
   assert.deepEqual(stages.find((r) => r[0] === 'total'), ['total', scored.timings.totalMs.toFixed(0)]);
 }
 
-const scratch = mkdtempSync(join(tmpdir(), 'hear-html-'));
-after(() => rmSync(scratch, { recursive: true, force: true }));
+const scratch = tempDir('hear-html-');
 const weirdFolder = join(scratch, 'songs', '<script>alert(1)<');
 const weirdName = `script> & "it's".wav`;
 let resultsFile: string;

@@ -1,10 +1,9 @@
 // Reading labels and `hear score` results, matching them, and the whole
 // evaluation against the scipy golden in test/fixtures/stats/eval.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { HearError } from '../../src/core/errors';
 import {
   fileStem,
@@ -17,11 +16,11 @@ import {
 } from '../../src/core/labels';
 import { evaluate, type MetricValues } from '../../src/core/metrics';
 import { hear, repoRoot } from './cli-helpers';
+import { tempDir } from './engine-helpers';
 
 const EVAL = join(__dirname, '../fixtures/stats/eval');
 const expected = JSON.parse(readFileSync(join(EVAL, 'expected.json'), 'utf8'));
-const scratch = mkdtempSync(join(tmpdir(), 'hear-labels-'));
-after(() => rmSync(scratch, { recursive: true, force: true }));
+const scratch = tempDir('hear-labels-');
 
 function sameMetrics(actual: MetricValues, wanted: MetricValues, what: string): void {
   for (const m of ['lcc', 'srcc', 'ktau', 'tta'] as const) {
