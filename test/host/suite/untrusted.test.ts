@@ -1,5 +1,7 @@
-// Restricted Mode: a bundle inside the untrusted workspace is refused; nothing is scored.
+// Restricted Mode: a bundle inside the untrusted workspace is refused and nothing is
+// scored; a bundle from elsewhere still works.
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BatchSummary } from '../../../src/extension/scorer';
 import { demoSong, hear } from './api';
@@ -20,5 +22,15 @@ describe('untrusted workspace', function () {
     assert.deepEqual(summary, { scored: 0, failed: 0, skipped: 1, cancelled: false });
     assert.equal(api.results.score(demoSong()), undefined);
     assert.match(api.statusBar.text, /select a model/);
+  });
+
+  it('still scores with a bundle from outside the workspace', async () => {
+    const api = await hear();
+    const outside = path.resolve(api.extensionUri.fsPath, 'test/fixtures/tiny-hear');
+    const config = vscode.workspace.getConfiguration('hear');
+    await config.update('model', outside, vscode.ConfigurationTarget.Workspace);
+    const summary = await vscode.commands.executeCommand<BatchSummary>('hear.scoreSong', vscode.Uri.file(demoSong()));
+    assert.deepEqual(summary, { scored: 1, failed: 0, skipped: 0, cancelled: false });
+    assert.equal(api.results.score(demoSong())?.model.id, 'tiny-hear');
   });
 });
