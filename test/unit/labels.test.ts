@@ -1,7 +1,7 @@
 // Reading labels and `hear score` results, matching them, and the whole
 // evaluation against the scipy golden in test/fixtures/stats/eval.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { HearError } from '../../src/core/errors';
@@ -85,8 +85,10 @@ describe('results of hear score', () => {
     assert.equal(fromCsv.failures[0]?.error, 'b.wav: truncated');
   });
 
-  it('reads hear score --csv --segments as the songs alone, the same as --json', async () => {
-    const songs = ['song-75s.wav', 'short-8s.wav'].map((f) => join(repoRoot, 'test/fixtures/audio', f));
+  it('reads hear score --csv --segments as the songs alone, the same as --json, odd file names quoted', async () => {
+    const odd = join(scratch, 'short, "8 s".wav');
+    copyFileSync(join(repoRoot, 'test/fixtures/audio/short-8s.wav'), odd);
+    const songs = [join(repoRoot, 'test/fixtures/audio/song-75s.wav'), odd];
     const score = (format: string, extra: string[] = []) => hear(['score', '--model', join(repoRoot, 'test/fixtures/tiny-hear'), '--no-store', format, ...extra, ...songs]);
     const [csv, json] = await Promise.all([score('--csv', ['--segments']), score('--json')]);
     assert.equal(csv.code, 0, csv.stderr);
@@ -97,6 +99,7 @@ describe('results of hear score', () => {
     assert.equal(csv.stdout.trim().split('\n').length, 1 + 2 + 3 + 1, 'a header, two song rows, three segments of the 75 s song and one of the 8 s song');
     const fromJson = (await readPredictions(jsonFile)).songs.map(({ file, labels, scores, thresholds }) => ({ file, labels, scores, thresholds }));
     assert.deepEqual((await readPredictions(csvFile)).songs, fromJson);
+    assert.ok(csv.stdout.includes(`"${odd.replace(/"/g, '""')}"`), 'a name with a comma and quotes is quoted');
   });
 
   it('keeps the facts a SongScore adds when they have their types, and leaves out the others', async () => {

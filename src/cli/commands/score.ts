@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import Table from 'cli-table3';
+import { stringify } from 'csv-stringify/sync';
 import { DEFAULT_MODEL_ID, defaultModelInstalled, scoreFiles, type ModelInfo, type SongFailure, type SongScore } from '../../core';
 import { EXIT } from '../exit';
 import { addEngineOptions, filesToScore, paint, progressBar, useColour, withEngine, type EngineCliOptions } from '../engine-options';
@@ -38,10 +39,6 @@ function clock(seconds: number): string {
   return `${m}:${s.toFixed(1).padStart(4, '0')}`;
 }
 
-function csvField(value: string): string {
-  return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
 function csv(model: ModelInfo, results: SongScore[], failures: SongFailure[], segments: boolean): string {
   const header = ['file', ...model.labels, 'overall', 'top_tier', 'error', ...(segments ? ['segment', 'start', 'end'] : [])];
   const blank = (n: number): string[] => new Array<string>(n).fill('');
@@ -56,7 +53,7 @@ function csv(model: ModelInfo, results: SongScore[], failures: SongFailure[], se
     }
   }
   for (const f of failures) rows.push([f.file, ...blank(model.labels.length + 2), f.error, ...(segments ? blank(3) : [])]);
-  return rows.map((row) => row.map(csvField).join(',')).join('\n') + '\n';
+  return stringify(rows);
 }
 
 function table(model: ModelInfo, results: SongScore[], segments: boolean, colour: boolean): string {
