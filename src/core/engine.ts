@@ -22,6 +22,7 @@ import { sha256File } from './hash';
 import { silentLog, type Log } from './log';
 import { parseNpy, planFor, type PipelineInput, type PipelinePlan } from './pipeline';
 import { InferencePool, parseProviderChoice } from './runtime';
+import { mean, topTierOf } from './song-values';
 import { ScoreStore, type FileStamp } from './store';
 import type { AudioInfo, ModelRef, ProviderChoice, ProviderReport, ScoreProgress, ScoreRequest, SongScore } from './types';
 
@@ -244,7 +245,7 @@ export class Engine {
       });
       const m = bundle.manifest;
       const thresholds = m.labels.map((l) => l.threshold);
-      const topTier = result.scores.map((s, i) => s >= thresholds[i]!);
+      const topTier = topTierOf({ scores: result.scores, thresholds });
       const score: SongScore = {
         file: path,
         contentHash,
@@ -252,7 +253,7 @@ export class Engine {
         labels: m.labels.map((l) => l.name),
         thresholds,
         scores: result.scores,
-        overall: result.scores.reduce((a, b) => a + b, 0) / result.scores.length,
+        overall: mean(result.scores),
         topTier,
         allTopTier: topTier.every(Boolean),
         segments: result.segments,

@@ -8,6 +8,7 @@ import { basename, dirname, extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { HearError, asHearError } from './errors';
 import { isRecord } from './json-file';
+import { mean } from './song-values';
 import { DIMENSIONS, OFFICIAL_THRESHOLDS, type AudioInfo, type ModelRef, type SegmentScore, type SongFailure, type StageTimings } from './types';
 
 /** One song's true scores: the mean over its raters of each dimension. */
@@ -127,7 +128,7 @@ export function parseLabelsJsonl(text: string, file: string): LabelSet {
       if (numbers.some((n) => n === undefined)) {
         throw new HearError('BAD_LABELS', `line ${line}: ${dimension} is not a finite number`, file);
       }
-      values[dimension] = (numbers as number[]).reduce((a, b) => a + b, 0) / numbers.length;
+      values[dimension] = mean(numbers as number[]);
     }
     const fields: Record<string, string> = {};
     for (const [key, v] of Object.entries(value)) {

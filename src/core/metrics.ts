@@ -242,7 +242,7 @@ export function metricsTable(series: DimensionSeries[]): MetricsTable {
     values: metricValues(s.predicted, s.truth, s.threshold),
   }));
   const meanValues = Object.fromEntries(
-    METRIC_NAMES.map((m) => [m, dimensions.reduce((sum, d) => sum + d.values[m], 0) / dimensions.length]),
+    METRIC_NAMES.map((m) => [m, mean(dimensions.map((d) => d.values[m]))]),
   ) as unknown as MetricValues;
   return { n: series[0]!.truth.length, dimensions, mean: meanValues };
 }
@@ -307,7 +307,7 @@ function systemTable(songs: MatchedSong[], dimensions: string[], key: string, la
     else groups.set(system, [song]);
   }
   const names = [...groups.keys()].sort();
-  const meanOf = (group: MatchedSong[], pick: (s: MatchedSong) => number) => group.reduce((sum, s) => sum + pick(s), 0) / group.length;
+  const meanOf = (group: MatchedSong[], pick: (s: MatchedSong) => number) => mean(group.map(pick));
   const table = metricsTable(
     dimensions.map((dimension) => ({
       dimension,

@@ -6,6 +6,7 @@ import { relative } from 'node:path';
 import Table from 'cli-table3';
 import { stringify } from 'csv-stringify/sync';
 import { DEFAULT_MODEL_ID, defaultModelInstalled, scoreFiles, type ModelInfo, type SongFailure, type SongScore } from '../../core';
+import { mean } from '../../core/song-values';
 import { EXIT } from '../exit';
 import { addEngineOptions, filesToScore, paint, progressBar, useColour, withEngine, type EngineCliOptions } from '../engine-options';
 
@@ -47,7 +48,7 @@ function csv(model: ModelInfo, results: SongScore[], failures: SongFailure[], se
     rows.push([r.file, ...r.scores.map(String), String(r.overall), String(r.allTopTier), '', ...(segments ? blank(3) : [])]);
     if (!segments) continue;
     for (const s of r.segments) {
-      const overall = s.scores.reduce((a, b) => a + b, 0) / s.scores.length;
+      const overall = mean(s.scores);
       const top = s.scores.every((v, i) => v >= r.thresholds[i]!);
       rows.push([r.file, ...s.scores.map(String), String(overall), String(top), '', String(s.index), String(s.start), String(s.end)]);
     }
@@ -66,7 +67,7 @@ function table(model: ModelInfo, results: SongScore[], segments: boolean, colour
     t.push([shown(r.file), ...r.scores.map((v, i) => cell(v, r.thresholds[i]!)), r.overall.toFixed(2), tier]);
     if (!segments) continue;
     for (const s of r.segments) {
-      const overall = s.scores.reduce((a, b) => a + b, 0) / s.scores.length;
+      const overall = mean(s.scores);
       t.push([`  ${clock(s.start)}-${clock(s.end)}`, ...s.scores.map((v, i) => cell(v, r.thresholds[i]!)), overall.toFixed(2), '']);
     }
   }

@@ -1,7 +1,8 @@
 // What a DAW marker says about one segment of a song: its overall score (the
 // mean of its label scores), each label's score, and whether it is the
 // song's weakest or strongest stretch, so a producer can jump to weak passages.
-import type { SegmentScore, SongScore } from '../types';
+import { mean } from '../song-values';
+import type { SongScore } from '../types';
 
 export interface SegmentMarker {
   index: number;
@@ -21,8 +22,7 @@ function abbreviation(label: string): string {
 /** One marker per segment, in time order; refuses a score without segments. */
 export function segmentMarkers(score: Pick<SongScore, 'file' | 'labels' | 'segments'>): SegmentMarker[] {
   const segments = [...score.segments].sort((a, b) => a.start - b.start);
-  const overall = (s: SegmentScore) => s.scores.reduce((sum, v) => sum + v, 0) / s.scores.length;
-  const overalls = segments.map(overall);
+  const overalls = segments.map((s) => mean(s.scores));
   const lowest = overalls.indexOf(Math.min(...overalls));
   const highest = overalls.indexOf(Math.max(...overalls));
   return segments.map((s, i) => {

@@ -3,6 +3,7 @@
 // out, and a few dozen elements per chart keep the page small. Every chart
 // carries a title, a text description, a <title> per mark and its numbers as
 // text beside the marks, so it reads without colour or a mouse.
+import { mean } from '../../song-values';
 import { html, px, score2, type Markup } from './markup';
 
 /** The SongEval rating scale. */
@@ -87,7 +88,7 @@ export function segmentTimeline(title: string, labels: readonly string[], thresh
   for (const s of segments) {
     const left = x(s.start) + 1;
     const cellWidth = Math.max(1, x(s.end) - x(s.start) - 2);
-    const values = [...s.scores, s.scores.reduce((a, b) => a + b, 0) / s.scores.length];
+    const values = [...s.scores, mean(s.scores)];
     values.forEach((v, r) => {
       const isTop = r < labels.length && v >= thresholds[r]!;
       const shade = 0.12 + 0.55 * ((Math.min(SCALE.max, Math.max(SCALE.min, v)) - SCALE.min) / (SCALE.max - SCALE.min));
