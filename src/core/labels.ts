@@ -58,11 +58,16 @@ export interface PredictionSet {
   failures: SongFailure[];
 }
 
+/** The path with / for separators and without its last extension. */
+export function withoutExtension(path: string): string {
+  const p = path.replace(/\\/g, '/');
+  const ext = extname(p);
+  return ext ? p.slice(0, -ext.length) : p;
+}
+
 /** File name without folder and last extension: how SongEval matches songs to predictions. */
 export function fileStem(path: string): string {
-  const name = basename(path.replace(/\\/g, '/'));
-  const ext = extname(name);
-  return ext ? name.slice(0, -ext.length) : name;
+  return withoutExtension(basename(path.replace(/\\/g, '/')));
 }
 
 /** The official spelling of a dimension name given in any letter case, or undefined. */
@@ -343,12 +348,6 @@ export interface Matching {
   unmatchedLabels: LabeledSong[];
   /** Predictions for songs the labels do not name. */
   unmatchedPredictions: ScoredSong[];
-}
-
-function withoutExtension(path: string): string {
-  const p = path.replace(/\\/g, '/');
-  const ext = extname(p);
-  return ext ? p.slice(0, -ext.length) : p;
 }
 
 /**

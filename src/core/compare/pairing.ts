@@ -3,7 +3,8 @@
 // folder, then, among the rest, by file name. Extensions are ignored (A may
 // write .wav where B writes .mp3); a key that is not unique on both sides
 // pairs nothing, so a song is never paired twice.
-import { dirname, extname, relative } from 'node:path';
+import { dirname, relative } from 'node:path';
+import { fileStem, withoutExtension } from '../labels';
 
 export interface Pair<T> {
   a: T;
@@ -22,11 +23,6 @@ export interface Pairing<T> {
 
 function slash(path: string): string {
   return path.replace(/\\/g, '/');
-}
-
-function withoutExtension(path: string): string {
-  const ext = extname(path);
-  return ext ? path.slice(0, -ext.length) : path;
 }
 
 /** The deepest folder holding every file (the run's root when none was given). */
@@ -77,8 +73,8 @@ export function pairSongs<T extends { file: string }>(a: T[], b: T[], rootA?: st
     a: slash(rootA ?? commonFolder(a.map((s) => s.file))),
     b: slash(rootB ?? commonFolder(b.map((s) => s.file))),
   };
-  const byPath = pairByKey(a, b, (s, side) => withoutExtension(slash(relative(roots[side], slash(s.file)))));
-  const byName = pairByKey(byPath.restA, byPath.restB, (s) => withoutExtension(slash(s.file).split('/').pop()!));
+  const byPath = pairByKey(a, b, (s, side) => withoutExtension(relative(roots[side], slash(s.file))));
+  const byName = pairByKey(byPath.restA, byPath.restB, (s) => fileStem(s.file));
   return {
     pairs: [...byPath.pairs, ...byName.pairs],
     byPath: byPath.pairs.length,
