@@ -41,11 +41,23 @@ function addResample(data: Columns, count: number, random: () => number, draw: I
   });
 }
 
-function intervals(replicates: Float64Array[], confidence: number): Interval[] {
-  const tail = (1 - confidence) / 2;
-  return replicates.map((r) => {
-    r.sort();
-    return { low: quantile(r, tail), high: quantile(r, 1 - tail) };
+/**
+ * Runs the resamples: each one adds its B - A per column into `sums` (zeroed
+ * before it); the percentile interval of those differences per column.
+ */
+function bootstrap(columns: number, options: BootstrapOptions, resample: (random: () => number, sums: Float64Array) => void): Interval[] {
+  const random = seededRandom(options.seed);
+  const replicates = Array.from({ length: columns }, () => new Float64Array(options.resamples));
+  const sums = new Float64Array(columns);
+  for (let r = 0; r < options.resamples; r++) {
+    sums.fill(0);
+    resample(random, sums);
+    for (let c = 0; c < columns; c++) replicates[c]![r] = sums[c]!;
+  }
+  const tail = (1 - options.confidence) / 2;
+  return replicates.map((values) => {
+    values.sort();
+    return { low: quantile(values, tail), high: quantile(values, 1 - tail) };
   });
 }
 
@@ -57,15 +69,7 @@ export function pairedMeanDifferenceCI(differences: number[][], options: Bootstr
   const columns = differences[0]?.length ?? 0;
   const data = byColumn(differences, columns);
   const draw = new Int32Array(differences.length);
-  const random = seededRandom(options.seed);
-  const replicates = Array.from({ length: columns }, () => new Float64Array(options.resamples));
-  const sums = new Float64Array(columns);
-  for (let r = 0; r < options.resamples; r++) {
-    sums.fill(0);
-    addResample(data, differences.length, random, draw, sums, 1);
-    for (let c = 0; c < columns; c++) replicates[c]![r] = sums[c]!;
-  }
-  return intervals(replicates, options.confidence);
+  return bootstrap(columns, options, (random, sums) => addResample(data, differences.length, random, draw, sums, 1));
 }
 
 /** Unpaired: A and B (rows of per-column values) are resampled independently. */
@@ -74,14 +78,8 @@ export function unpairedMeanDifferenceCI(a: number[][], b: number[][], options: 
   const dataA = byColumn(a, columns);
   const dataB = byColumn(b, columns);
   const draw = new Int32Array(Math.max(a.length, b.length));
-  const random = seededRandom(options.seed);
-  const replicates = Array.from({ length: columns }, () => new Float64Array(options.resamples));
-  const sums = new Float64Array(columns);
-  for (let r = 0; r < options.resamples; r++) {
-    sums.fill(0);
+  return bootstrap(columns, options, (random, sums) => {
     addResample(dataB, b.length, random, draw, sums, 1);
     addResample(dataA, a.length, random, draw, sums, -1);
-    for (let c = 0; c < columns; c++) replicates[c]![r] = sums[c]!;
-  }
-  return intervals(replicates, options.confidence);
+  });
 }
