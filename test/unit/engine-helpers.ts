@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { HearError } from '../../src/core/errors';
+import { wavFile } from './audio-helpers';
 
 export const fixtures = join(__dirname, '..', 'fixtures');
 
@@ -109,18 +110,5 @@ export function toneWav(file: string, rate: number, channels: number, seconds: n
       else data.writeInt16LE(Math.round(v * 32767), at);
     }
   }
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVEfmt ', 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(float ? 3 : 1, 20);
-  header.writeUInt16LE(channels, 22);
-  header.writeUInt32LE(rate, 24);
-  header.writeUInt32LE(rate * channels * bytes, 28);
-  header.writeUInt16LE(channels * bytes, 32);
-  header.writeUInt16LE(8 * bytes, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(data.length, 40);
-  writeFileSync(file, Buffer.concat([header, data]));
+  writeFileSync(file, wavFile({ formatTag: float ? 3 : 1, channels, sampleRate: rate, bitsPerSample: 8 * bytes }, data));
 }
