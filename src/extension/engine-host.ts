@@ -47,7 +47,7 @@ export class EngineHost extends Disposable {
   /** A new engine (model, provider, threads or trust changed): stored results must be read again. */
   readonly onDidChangeEngine = this.changed.event;
 
-  constructor(private readonly storeDir: string, private readonly log: vscode.LogOutputChannel) {
+  constructor(readonly storeDir: string, private readonly log: vscode.LogOutputChannel) {
     super();
     this.register(vscode.workspace.onDidChangeConfiguration((e) => {
       if (ENGINE_SETTINGS.some((k) => e.affectsConfiguration(k))) this.reset('settings changed');
@@ -59,6 +59,11 @@ export class EngineHost extends Disposable {
   loadCore(): Promise<Core> {
     this.core ??= import('./core-api.js');
     return this.core;
+  }
+
+  /** The file where verified bundle hashes are remembered (shared with the engine). */
+  get verifiedFilesCache(): string {
+    return path.join(this.storeDir, 'verified-files.json');
   }
 
   get loaded(): boolean {

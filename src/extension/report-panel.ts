@@ -1,7 +1,6 @@
 // The song report: a webview panel in the shape of VS Code's webview sample (one
 // panel, createOrShow / revive, strict CSP with a nonce, local resources only,
 // messages checked), restored after a reload by a serializer.
-import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SongScore } from '../core/types';
@@ -11,6 +10,7 @@ import type { EngineHost } from './engine-host';
 import type { Results } from './results';
 import type { Scorer } from './scorer';
 import { ENVELOPE_BUCKETS, ENVELOPE_SAMPLE_RATE, peakEnvelope } from './waveform';
+import { pageHtml, panelOptions } from './webview-html';
 
 export interface ReportDeps {
   extensionUri: vscode.Uri;
@@ -57,15 +57,7 @@ export class ReportPanel extends Disposable {
 
   /** Scripts from dist/webview, styles from media, and the song's own folder for the player. */
   private static options(deps: ReportDeps, file: string): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    return {
-      enableScripts: true,
-      retainContextWhenHidden: false,
-      localResourceRoots: [
-        vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webview'),
-        vscode.Uri.joinPath(deps.extensionUri, 'media'),
-        vscode.Uri.file(path.dirname(file)),
-      ],
-    };
+    return panelOptions(deps.extensionUri, [vscode.Uri.file(path.dirname(file))]);
   }
 
   private constructor(private readonly panel: vscode.WebviewPanel, private readonly deps: ReportDeps, file: string) {
@@ -105,6 +97,12 @@ export class ReportPanel extends Disposable {
         return;
       case 'open':
         await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(this.file));
+        return;
+      case 'exportReport':
+        await vscode.commands.executeCommand('hear.exportReport', vscode.Uri.file(this.file));
+        return;
+      case 'exportMarkers':
+        await vscode.commands.executeCommand('hear.exportSegmentMarkers', vscode.Uri.file(this.file));
         return;
     }
   }
@@ -160,32 +158,14 @@ export class ReportPanel extends Disposable {
   }
 
   private html(): string {
-    const webview = this.panel.webview;
-    const nonce = randomBytes(16).toString('base64');
-    const asset = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, ...p)).toString();
-    const csp = [
-      "default-src 'none'",
-      `img-src ${webview.cspSource} data:`,
-      `style-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `media-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-    ].join('; ');
-    const state = JSON.stringify({ file: this.file }).replace(/</g, '\\u003c');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link href="${asset('media', 'report.css')}" rel="stylesheet">
-<title>HEAR report</title>
-</head>
-<body>
-<main id="hear-report" data-state="${state.replace(/"/g, '&quot;')}"><p class="placeholder">Loading…</p></main>
-<script nonce="${nonce}" src="${asset('dist', 'webview', 'report.js')}"></script>
-</body>
-</html>`;
+    return pageHtml(this.panel.webview, this.deps.extensionUri, {
+      title: 'HEAR report',
+      rootId: 'hear-report',
+      script: 'report',
+      styles: ['report'],
+      state: { file: this.file },
+      media: true,
+    });
   }
 
   override dispose(): void {

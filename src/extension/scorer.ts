@@ -3,6 +3,7 @@
 // workers and runs inference asynchronously, so the extension host stays free.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { SongFailure, SongScore } from '../core/types';
 import { Disposable } from './dispose';
 import type { EngineHost } from './engine-host';
 import type { Results } from './results';
@@ -13,6 +14,14 @@ export interface BatchSummary {
   /** Files not reached because the batch was cancelled. */
   skipped: number;
   cancelled: boolean;
+}
+
+/** Each file's score or failure, after scoring those without a result. */
+export interface ScoredFiles {
+  scores: SongScore[];
+  failures: SongFailure[];
+  /** The user cancelled, or the model could not load: the files lack results. */
+  incomplete: boolean;
 }
 
 export interface ScorerState {
@@ -60,6 +69,26 @@ export class Scorer extends Disposable {
       this.publish();
       if (!this.current) void this.drain();
     });
+  }
+
+  /**
+   * The results of `files` in their order, scoring (in one batch, with its progress
+   * notification) only those the extension has no result for: the engine answers
+   * from its store when a file was scored before. A file that failed is not retried
+   * until it changes (Score Song retries it).
+   */
+  async scored(files: readonly string[]): Promise<ScoredFiles> {
+    const missing = files.filter((f) => !this.results.score(f) && !this.results.failure(f));
+    const summary = missing.length ? await this.score(missing) : undefined;
+    const scores: SongScore[] = [];
+    const failures: SongFailure[] = [];
+    for (const f of files) {
+      const score = this.results.score(f);
+      const failure = this.results.failure(f);
+      if (score) scores.push(score);
+      else if (failure) failures.push(failure);
+    }
+    return { scores, failures, incomplete: !!summary && (summary.cancelled || summary.skipped > 0) };
   }
 
   /** Cancels the batch in progress and every queued one. */

@@ -2,43 +2,14 @@
 // their thresholds (Chart.js), the per-segment timeline over the waveform, and a
 // player that seeks to a segment when it is clicked. Browser code, built by
 // esbuild into dist/webview/report.js.
-import type { Chart } from 'chart.js' with { 'resolution-mode': 'import' };
 import type { SegmentScore, SongScore } from '../core/types';
+import { draw, themeColors, type Chart } from './charts';
+import { connect, css, el, fmt, messageButton, onThemeChange } from './dom';
 import type { FromWebview, ReportData, ToWebview } from './protocol';
 
-// Chart.js is an ES module, which this CommonJS-typed project may only import
-// dynamically; esbuild bundles it into this script all the same.
-const charts = import('chart.js').then((c) => {
-  c.Chart.register(c.BarController, c.BarElement, c.CategoryScale, c.LinearScale, c.LineController, c.LineElement, c.PointElement, c.Tooltip);
-  return c.Chart;
-});
-
-interface VsCodeApi {
-  postMessage(message: FromWebview): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
-const root = document.getElementById('hear-report') as HTMLElement;
+const { api: vscode, root } = connect<FromWebview>('hear-report');
 let chart: Chart | undefined;
 let current: ReportData | undefined;
-
-// Keep the song's path for the serializer: after a reload the panel reopens on it.
-vscode.setState(JSON.parse(root.dataset.state ?? '{}'));
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> & { className?: string } = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...children);
-  return e;
-}
-
-function css(name: string, fallback: string): string {
-  return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
-}
-
-const fmt = (v: number) => v.toFixed(2);
 
 function clock(seconds: number): string {
   const m = Math.floor(seconds / 60);
@@ -92,13 +63,9 @@ function dimensionsTable(score: SongScore): HTMLElement {
 }
 
 async function drawChart(canvas: HTMLCanvasElement, score: SongScore): Promise<void> {
-  const Chart = await charts;
+  const { fg, grid, green, blue } = themeColors();
   chart?.destroy();
-  const fg = css('--vscode-foreground', '#333');
-  const grid = css('--vscode-panel-border', 'rgba(128,128,128,0.3)');
-  const green = css('--vscode-charts-green', '#388a34');
-  const blue = css('--vscode-charts-blue', '#1a85ff');
-  chart = new Chart(canvas, {
+  chart = await draw(canvas, {
     data: {
       labels: score.labels,
       datasets: [
@@ -200,7 +167,9 @@ function renderReport(report: ReportData): void {
     el('h1', {}, report.name, el('span', { className: `overall${score.allTopTier ? ' top-tier' : ''}`, textContent: ` ${fmt(score.overall)}${score.allTopTier ? ' ★' : ''}` })),
     el('div', { className: 'actions' },
       button('Score again', { type: 'score', force: true }),
-      button('Open file', { type: 'open' })));
+      button('Open file', { type: 'open' }),
+      button('Export Report', { type: 'exportReport' }),
+      button('Export Markers', { type: 'exportMarkers' })));
   const parts: Node[] = [header];
   if (score.model.proxy) {
     parts.push(el('p', { className: 'proxy', id: 'proxy-note', textContent: `Proxy model: ${score.model.proxyNote ?? 'these scores come from a stand-in for the published HEAR weights.'}` }));
@@ -215,9 +184,7 @@ function renderReport(report: ReportData): void {
 }
 
 function button(label: string, message: FromWebview): HTMLButtonElement {
-  const b = el('button', { type: 'button', textContent: label });
-  b.addEventListener('click', () => vscode.postMessage(message));
-  return b;
+  return messageButton(vscode, label, message);
 }
 
 function renderMessage(name: string, text: string, offerScore: boolean): void {
@@ -244,9 +211,9 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
   }
 });
 
-// Colours come from the theme: redraw when VS Code switches it (it changes the body's class).
-new MutationObserver(() => {
+// Colours come from the theme: redraw when VS Code switches it.
+onThemeChange(() => {
   if (current) renderReport(current);
-}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+});
 
 vscode.postMessage({ type: 'ready' });
