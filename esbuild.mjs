@@ -1,4 +1,4 @@
-// Bundles the CLI, the extension, the workers, the webview scripts and the
+// Bundles the CLI, the extension, the workers, the panels' webview scripts and the
 // extension's host test suites. onnxruntime-node stays external: its .node
 // binaries cannot be bundled.
 import * as esbuild from 'esbuild';
@@ -45,7 +45,12 @@ const builds = [
     target: 'es2022',
     sourcemap: !production,
     minify: production,
-    entryPoints: { report: 'src/webview/report.ts' },
+    entryPoints: {
+      report: 'src/webview/report.ts',
+      comparison: 'src/webview/comparison.ts',
+      model: 'src/webview/model.ts',
+      evaluation: 'src/webview/evaluation.ts',
+    },
     outdir: 'dist/webview',
     logLevel: 'warning',
   },

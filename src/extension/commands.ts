@@ -1,51 +1,22 @@
 // The command handlers. Each resolves what it was invoked on (an Explorer or
 // editor URI, a Songs view row, the active editor, or a picker) and hands off to
-// the scorer, the views or the report panel.
+// the scorer, the views or the panels (report, comparison, model, evaluation).
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { compareFolders } from './comparison-panel';
+import { evaluateModel, type EvaluateSource } from './evaluation-panel';
+import { exportReport, exportSegmentMarkers } from './export-report';
 import { exportScores, type ExportFormat } from './export-scores';
+import { inspectModel } from './model-panel';
 import { ReportPanel, type ReportDeps } from './report-panel';
 import type { BatchSummary } from './scorer';
 import { readSettings, updateSetting } from './settings';
-import type { SongNode } from './songs-model';
 import type { SongsView } from './songs-view';
+import { pickFolder, pickSong, targets, type Target } from './targets';
 
 export interface Services extends ReportDeps {
   songs: SongsView;
-}
-
-type Target = vscode.Uri | SongNode | undefined;
-
-function isUri(v: unknown): v is vscode.Uri {
-  return v instanceof vscode.Uri;
-}
-
-/** The file or folder paths a command was invoked on (multi-selection included). */
-function targets(arg: Target, all?: unknown): string[] {
-  const list = Array.isArray(all) && all.length ? (all as Target[]) : [arg];
-  const paths: string[] = [];
-  for (const t of list) {
-    if (isUri(t)) {
-      if (t.scheme === 'file') paths.push(t.fsPath);
-    } else if (t?.kind === 'song' || t?.kind === 'dimension') paths.push(t.file);
-    else if (t?.kind === 'folder') paths.push(t.dir);
-  }
-  return paths;
-}
-
-/** The song in the active editor tab (the built-in audio preview or a text editor). */
-function activeSong(): string | undefined {
-  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-  const uri = input instanceof vscode.TabInputCustom || input instanceof vscode.TabInputText ? input.uri : undefined;
-  return uri?.scheme === 'file' ? uri.fsPath : undefined;
-}
-
-async function pickSong(title: string): Promise<string | undefined> {
-  const active = activeSong();
-  if (active) return active;
-  const picked = await vscode.window.showOpenDialog({ title, canSelectMany: false, filters: { Audio: ['wav', 'wave', 'mp3', 'flac', 'ogg', 'oga', 'm4a', 'aac', 'opus', 'webm', 'mka', 'aiff', 'aif', 'wma'] } });
-  return picked?.[0]?.fsPath;
 }
 
 async function audioFilesUnder(folder: string): Promise<string[]> {
@@ -68,9 +39,9 @@ export async function scoreSong(s: Services, arg?: Target, all?: unknown): Promi
 export async function scoreFolder(s: Services, arg?: Target, all?: unknown): Promise<BatchSummary | undefined> {
   let folders = targets(arg, all);
   if (!folders.length) {
-    const picked = await vscode.window.showOpenDialog({ title: 'Score Songs in Folder', canSelectFolders: true, canSelectFiles: false, defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri });
-    if (!picked?.length) return undefined;
-    folders = [picked[0].fsPath];
+    const picked = await pickFolder('Score Songs in Folder');
+    if (!picked) return undefined;
+    folders = [picked];
   }
   const files = (await Promise.all(folders.map(audioFilesUnder))).flat();
   if (!files.length) {
@@ -202,6 +173,11 @@ export function registerCommands(s: Services): vscode.Disposable[] {
     reg('hear.selectExecutionProvider', () => selectExecutionProvider(s)),
     reg('hear.clearScores', (confirm?: boolean) => clearScores(s, confirm !== false)),
     reg('hear.exportScores', (format?: ExportFormat, target?: vscode.Uri) => exportScoresCommand(s, format, target)),
+    reg('hear.compareFolders', (arg?: unknown, all?: unknown) => compareFolders(s, arg, all)),
+    reg('hear.inspectModel', (arg?: unknown) => inspectModel(s, arg)),
+    reg('hear.evaluateModel', (arg?: unknown, _all?: unknown, source?: EvaluateSource) => evaluateModel(s, arg, source)),
+    reg('hear.exportReport', (arg?: unknown, all?: unknown, target?: unknown) => exportReport(s, arg, all, target)),
+    reg('hear.exportSegmentMarkers', (arg?: unknown, all?: unknown, format?: unknown, target?: unknown) => exportSegmentMarkers(s, arg, all, format, target)),
     reg('hear.cancelScoring', () => s.scorer.cancelAll()),
     reg('hear.showLog', () => s.log.show()),
     reg('hear.refreshSongs', () => s.songs.rescan()),

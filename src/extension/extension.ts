@@ -5,8 +5,11 @@ import { performance } from 'node:perf_hooks';
 import picomatch from 'picomatch';
 import * as vscode from 'vscode';
 import { registerCommands, type Services } from './commands';
+import { ComparisonPanel, ComparisonSerializer, type ComparisonRun } from './comparison-panel';
 import { SongDecorations } from './decorations';
 import { EngineHost } from './engine-host';
+import { EvaluationPanel, EvaluationSerializer } from './evaluation-panel';
+import { ModelPanel, ModelSerializer } from './model-panel';
 import { ReportPanel, ReportSerializer } from './report-panel';
 import { Results } from './results';
 import { Scorer } from './scorer';
@@ -21,9 +24,14 @@ export interface HearApi extends Services {
   statusBar: StatusBar;
   decorations: SongDecorations;
   reportSerializer: ReportSerializer;
+  comparisonSerializer: ComparisonSerializer;
+  modelSerializer: ModelSerializer;
+  evaluationSerializer: EvaluationSerializer;
   /** Settles when the stored scores of the active model are in (or failed to load). */
   storedLoaded(): Promise<void>;
   reportFile(): string | undefined;
+  /** The comparison on screen, if any. */
+  comparisonRun(): ComparisonRun | undefined;
 }
 
 let shutdown: (() => Promise<void>) | undefined;
@@ -39,6 +47,9 @@ export function activate(context: vscode.ExtensionContext): HearApi {
   const statusBar = new StatusBar(host, scorer);
   const decorations = new SongDecorations(results);
   const reportSerializer = new ReportSerializer(services);
+  const comparisonSerializer = new ComparisonSerializer(services);
+  const modelSerializer = new ModelSerializer(services);
+  const evaluationSerializer = new EvaluationSerializer(services);
 
   context.subscriptions.push(
     log,
@@ -49,6 +60,9 @@ export function activate(context: vscode.ExtensionContext): HearApi {
     statusBar,
     decorations,
     vscode.window.registerWebviewPanelSerializer(ReportPanel.viewType, reportSerializer),
+    vscode.window.registerWebviewPanelSerializer(ComparisonPanel.viewType, comparisonSerializer),
+    vscode.window.registerWebviewPanelSerializer(ModelPanel.viewType, modelSerializer),
+    vscode.window.registerWebviewPanelSerializer(EvaluationPanel.viewType, evaluationSerializer),
     ...registerCommands(services),
     scoreOnOpen(scorer, results),
   );
@@ -70,7 +84,19 @@ export function activate(context: vscode.ExtensionContext): HearApi {
 
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms`);
-  return { ...services, activationMs, statusBar, decorations, reportSerializer, storedLoaded: () => stored, reportFile: () => ReportPanel.currentFile };
+  return {
+    ...services,
+    activationMs,
+    statusBar,
+    decorations,
+    reportSerializer,
+    comparisonSerializer,
+    modelSerializer,
+    evaluationSerializer,
+    storedLoaded: () => stored,
+    reportFile: () => ReportPanel.currentFile,
+    comparisonRun: () => ComparisonPanel.currentRun,
+  };
 }
 
 /** hear.scoreOnOpen: score a listed audio file when a tab opens on it. */
