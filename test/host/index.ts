@@ -9,7 +9,7 @@ import Mocha from 'mocha';
 
 /** Suite name -> compiled test files (out/test/host/suite/<file>.test.js). */
 const SUITES: Record<string, string[]> = {
-  main: ['activation', 'scoring', 'report', 'watch'],
+  main: ['activation', 'scoring', 'report', 'review', 'watch'],
   reload: ['reload'],
   untrusted: ['untrusted'],
   screenshots: ['screenshots'],

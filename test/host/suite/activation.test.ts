@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { album, demos, EXTENSION_ID, hear } from './api';
+import { album, checkpointA, checkpointB, demos, EXTENSION_ID, hear } from './api';
 
 describe('activation', () => {
   it('activates quickly without loading onnxruntime or the engine', async () => {
@@ -25,7 +25,7 @@ describe('activation', () => {
     const api = await hear();
     const folders = await api.songs.getChildren();
     const dirs = folders.map((f) => (f.kind === 'folder' ? f.dir : ''));
-    assert.deepEqual(dirs, [album(), demos()]);
+    assert.deepEqual(dirs, [album(), checkpointA(), checkpointB(), demos()]);
     const songs = await api.songs.getChildren(folders[0]);
     assert.deepEqual(songs.map((s) => (s.kind === 'song' ? path.basename(s.file) : '')), ['short-8s.wav', 'tail-30s.wav', 'zz-broken.wav']);
     const folderItem = api.songs.spec(folders[0]);

@@ -23,3 +23,8 @@ export const demos = () => path.join(workspaceDir(), 'demos');
 export const demoSong = () => path.join(demos(), 'song-75s.wav');
 export const albumSongs = () => ['short-8s.wav', 'tail-30s.wav'].map((f) => path.join(album(), f));
 export const brokenSong = () => path.join(album(), 'zz-broken.wav');
+/** Two checkpoints' runs of the same three prompts (test/host/workspace.mjs). */
+export const checkpointA = () => path.join(workspaceDir(), 'checkpoints', 'a');
+export const checkpointB = () => path.join(workspaceDir(), 'checkpoints', 'b');
+/** The fixture bundle's copy inside the workspace. */
+export const workspaceBundle = () => path.join(workspaceDir(), 'models', 'tiny-hear');
