@@ -36,6 +36,8 @@ export class ComparisonPanel extends Disposable {
   private shown: ToComparison = { type: 'busy', message: 'Comparing…' };
   private run: ComparisonRun | undefined;
   private work: Promise<ComparisonRun | undefined> = Promise.resolve(undefined);
+  /** Counts compare() calls: a comparison that finishes after a newer one started is not shown. */
+  private generation = 0;
 
   /** The comparison on screen, for Export Report and the tests. */
   static get currentRun(): ComparisonRun | undefined {
@@ -90,11 +92,13 @@ export class ComparisonPanel extends Disposable {
       state,
     });
     // A new comparison waits for the one before it (the scorer queues batches anyway).
-    this.work = this.work.then(() => this.compute(state));
+    const generation = ++this.generation;
+    this.work = this.work.then(() => this.compute(state, generation));
     return this.work;
   }
 
-  private async compute(state: ComparisonState): Promise<ComparisonRun | undefined> {
+  private async compute(state: ComparisonState, generation: number): Promise<ComparisonRun | undefined> {
+    const current = () => generation === this.generation && !this.isDisposed;
     try {
       const core = await this.deps.host.loadCore();
       const [filesA, filesB] = await Promise.all([core.findAudioFiles([state.a]), core.findAudioFiles([state.b])]);
@@ -111,13 +115,14 @@ export class ComparisonPanel extends Disposable {
       const failedB = scored.failures.length - failedA;
       if (scored.failures.length) comparison.warnings.push(`${scored.failures.length} songs failed to score (A ${failedA}, B ${failedB}) and are left out.`);
       const run: ComparisonRun = { comparison, songsA, songsB, rootA: state.a, rootB: state.b };
+      if (!current()) return run;
       this.run = run;
       this.deps.log.info(`comparison: ${comparison.summary}`);
       await this.show({ type: 'comparison', view: comparisonView(core, comparison, songsA, songsB, { rootA: state.a, rootB: state.b }) });
       return run;
     } catch (err) {
       this.deps.log.error(`comparison of ${state.a} and ${state.b}: ${message(err)}`);
-      await this.show({ type: 'failed', message: message(err) });
+      if (current()) await this.show({ type: 'failed', message: message(err) });
       return undefined;
     }
   }
@@ -141,7 +146,8 @@ export class ComparisonPanel extends Disposable {
       case 'openSong': {
         // Only the songs of this comparison: the page never names another file.
         const known = this.run && [...this.run.songsA, ...this.run.songsB].some((s) => s.file === m.file);
-        if (known) ReportPanel.createOrShow(this.deps, m.file);
+        // Beside the comparison, which stays in view.
+        if (known) ReportPanel.createOrShow(this.deps, m.file, vscode.ViewColumn.Beside);
         else this.deps.log.warn(`comparison: the page asked for a song it does not show: ${m.file}`);
         return;
       }

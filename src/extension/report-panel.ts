@@ -32,8 +32,9 @@ export class ReportPanel extends Disposable {
     return ReportPanel.current?.file;
   }
 
-  static createOrShow(deps: ReportDeps, file: string): void {
-    const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+  /** `column`: where to open it (default: beside the active editor, else in the active group). */
+  static createOrShow(deps: ReportDeps, file: string, column?: vscode.ViewColumn): void {
+    column ??= vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
     if (ReportPanel.current) {
       ReportPanel.current.panel.reveal(column);
       ReportPanel.current.show(file);

@@ -13,7 +13,8 @@ let charts: Chart[] = [];
 const signed = (v: number) => `${v > 0 ? '+' : ''}${v.toFixed(3)}`;
 
 function verdictTable(view: ComparisonView): HTMLElement {
-  const head = el('thead', {}, el('tr', {}, ...view.header.map((h) => el('th', { scope: 'col', textContent: h }))));
+  const last = view.header.length - 1;
+  const head = el('thead', {}, el('tr', {}, ...view.header.map((h, i) => el('th', { scope: 'col', textContent: h, className: i > 0 && i < last ? 'num' : '' }))));
   const body = el('tbody');
   for (const row of view.rows) {
     const tr = el('tr', { className: `row ${row.label === 'overall' ? 'overall' : 'dimension'}` });
@@ -25,7 +26,7 @@ function verdictTable(view: ComparisonView): HTMLElement {
     });
     body.append(tr);
   }
-  return el('table', { id: 'comparison' }, head, body);
+  return el('div', { className: 'wide' }, el('table', { id: 'comparison' }, head, body));
 }
 
 function figure(title: string, canvas: HTMLCanvasElement): HTMLElement {
@@ -98,7 +99,7 @@ async function scatter(canvas: HTMLCanvasElement, s: ComparisonSeries): Promise<
 }
 
 function changedTable(view: ComparisonView): HTMLElement {
-  const head = el('thead', {}, el('tr', {}, ...['Song', 'A overall', 'B overall', 'B − A'].map((h) => el('th', { scope: 'col', textContent: h }))));
+  const head = el('thead', {}, el('tr', {}, ...['Song', 'A overall', 'B overall', 'B − A'].map((h, i) => el('th', { scope: 'col', textContent: h, className: i ? 'num' : '' }))));
   const body = el('tbody');
   for (const c of view.changed) {
     const open = (file: string, text: string) => {

@@ -11,7 +11,7 @@ let current: EvaluationView | undefined;
 let charts: Chart[] = [];
 
 function metricsTable(view: EvaluationView): HTMLElement {
-  const head = el('thead', {}, el('tr', {}, ...view.header.map((h) => el('th', { scope: 'col', textContent: h }))));
+  const head = el('thead', {}, el('tr', {}, ...view.header.map((h, i) => el('th', { scope: 'col', textContent: h, className: i ? 'num' : '' }))));
   const body = el('tbody', {}, ...view.rows.map((r) => {
     const tr = el('tr', { className: r.name === 'Mean' ? 'row overall' : 'row dimension' }, el('th', { scope: 'row', textContent: r.name }), ...r.cells.map((c) => el('td', { className: 'num', textContent: c })));
     tr.dataset.dimension = r.name;

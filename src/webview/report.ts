@@ -168,8 +168,8 @@ function renderReport(report: ReportData): void {
     el('div', { className: 'actions' },
       button('Score again', { type: 'score', force: true }),
       button('Open file', { type: 'open' }),
-      button('Export Report', { type: 'exportReport' }),
-      button('Export Markers', { type: 'exportMarkers' })));
+      button('Export Report', { type: 'exportReport' }, 'secondary'),
+      button('Export Markers', { type: 'exportMarkers' }, 'secondary')));
   const parts: Node[] = [header];
   if (score.model.proxy) {
     parts.push(el('p', { className: 'proxy', id: 'proxy-note', textContent: `Proxy model: ${score.model.proxyNote ?? 'these scores come from a stand-in for the published HEAR weights.'}` }));
@@ -183,8 +183,8 @@ function renderReport(report: ReportData): void {
   void drawChart(canvas, score);
 }
 
-function button(label: string, message: FromWebview): HTMLButtonElement {
-  return messageButton(vscode, label, message);
+function button(label: string, message: FromWebview, className = ''): HTMLButtonElement {
+  return messageButton(vscode, label, message, { className, title: className ? `${label} of this song` : '' });
 }
 
 function renderMessage(name: string, text: string, offerScore: boolean): void {

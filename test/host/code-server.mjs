@@ -182,6 +182,9 @@ export function serveRequests(ipc, page, results = {}) {
         }
         return { found: false, results: {} };
       }
+      case 'frames':
+        // What each frame holds, for a test's error message when a webview cannot be found.
+        return Promise.all(page.frames().map(async (f) => `${f.url().slice(0, 120)} main#${await f.$eval('main', (m) => m.id).catch(() => '-')}`));
       case 'screenshot': {
         const dir = join(root, 'docs/images');
         mkdirSync(dir, { recursive: true });

@@ -38,6 +38,11 @@ export function queryWebview(root: string, queries: Record<string, string>, clic
   return request({ type: 'webview', root, queries, click, evaluate });
 }
 
+/** Each frame of the page and the id of its <main>, for diagnostics. */
+export function frames(): Promise<string[]> {
+  return request({ type: 'frames' });
+}
+
 export async function screenshot(name: string): Promise<void> {
   await request({ type: 'screenshot', name });
 }

@@ -3,8 +3,10 @@
 // from its saved state shows the song again.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { albumSongs, demoSong, hear } from './api';
+import * as path from 'node:path';
+import { albumSongs, checkpointA, checkpointB, demoSong, hear, workspaceBundle, workspaceDir } from './api';
 import { available as harness, waitFor } from './harness';
+import { panelPage } from './panel-page';
 import { reportDom } from './report-dom';
 
 describe('after a window reload', function () {
@@ -30,6 +32,29 @@ describe('after a window reload', function () {
     if (!harness) this.skip();
     const dom = await reportDom();
     assert.equal(dom.dimensions.count, 5);
+  });
+
+  it('revives the comparison, model and evaluation panels from their saved state', async () => {
+    const api = await hear();
+    // The review suite left a labels file and a results file in the workspace.
+    const pages = [
+      { serializer: api.comparisonSerializer, viewType: 'hear.comparison', state: { a: checkpointA(), b: checkpointB() }, root: '#hear-comparison', probe: '#comparison tbody th', rows: 6 },
+      { serializer: api.modelSerializer, viewType: 'hear.model', state: { dir: workspaceBundle() }, root: '#hear-model', probe: '#labels tbody th', rows: 5 },
+      {
+        serializer: api.evaluationSerializer,
+        viewType: 'hear.evaluation',
+        state: { labels: path.join(workspaceDir(), 'metadata.jsonl'), predictions: path.join(workspaceDir(), 'exports', 'scores.json') },
+        root: '#hear-evaluation',
+        probe: '#metrics tbody th',
+        rows: 6,
+      },
+    ];
+    for (const p of pages) {
+      await p.serializer.deserializeWebviewPanel(vscode.window.createWebviewPanel(p.viewType, p.viewType, vscode.ViewColumn.Active), p.state);
+      if (p.viewType === 'hear.comparison') assert.equal((await waitFor('the revived comparison', () => api.comparisonRun())).comparison.pairs, 3);
+      if (!harness) continue;
+      await panelPage(p.root, { rows: p.probe }, p.rows);
+    }
   });
 
   it('closes a panel whose saved state is unreadable', async () => {

@@ -16,6 +16,7 @@ import type { ComparisonRun } from '../../../src/extension/comparison-panel';
 import type { ToModel } from '../../../src/webview/protocol';
 import { album, checkpointA, checkpointB, demoSong, hear, workspaceBundle, workspaceDir } from './api';
 import { available as harness, queryWebview, waitFor } from './harness';
+import { panelPage } from './panel-page';
 
 /** Runs the `hear` CLI of this build (Node, or Electron acting as Node in desktop VS Code). */
 async function hearCli(...args: string[]): Promise<unknown> {
@@ -77,18 +78,15 @@ describe('checkpoint review', function () {
     assert.deepEqual(comparisonCells(c), comparisonCells(cli));
 
     if (!harness) this.skip();
-    const dom = await waitFor('the comparison webview', async () => {
-      const r = await queryWebview('#hear-comparison', {
-        rows: '#comparison tbody th',
-        cells: '#comparison tbody td',
-        verdicts: '#comparison td.verdict',
-        warnings: '.warning',
-        histograms: '#distributions canvas',
-        scatters: '#scatters canvas',
-        changed: '#changed tbody tr',
-      });
-      return r.found && r.results.rows?.count === 6 ? r.results : undefined;
-    });
+    const dom = await panelPage('#hear-comparison', {
+      rows: '#comparison tbody th',
+      cells: '#comparison tbody td',
+      verdicts: '#comparison td.verdict',
+      warnings: '.warning',
+      histograms: '#distributions canvas',
+      scatters: '#scatters canvas',
+      changed: '#changed tbody tr',
+    }, 6);
     assert.deepEqual(dom.rows.texts, [...DIMENSIONS, 'overall']);
     assert.deepEqual(dom.verdicts.texts, c.rows.map((r) => (r.verdict === 'no-evidence' ? 'no evidence' : r.verdict)));
     assert.deepEqual(dom.cells.texts, comparisonCells(cli).rows.flatMap((r) => r.slice(1)).slice(0, 20));
@@ -102,7 +100,8 @@ describe('checkpoint review', function () {
     if (!harness) this.skip();
     const api = await hear();
     const first = api.comparisonRun()!.comparison.mostChanged[0]!;
-    await queryWebview('#hear-comparison', {}, '#changed tbody tr:first-child td:nth-of-type(2) button');
+    // A click event in the page (Playwright's pointer click waits for the layout to settle once the report opens).
+    await queryWebview('#hear-comparison', {}, undefined, `document.querySelector('#changed tbody tr:first-child td:nth-of-type(2) button').click()`);
     await waitFor('the song report', () => (api.reportFile() === first.fileB ? true : undefined));
   });
 
@@ -122,11 +121,8 @@ describe('checkpoint review', function () {
     assert.deepEqual(shown.model.labels, [...DIMENSIONS]);
     assert.equal(shown.model.proxy, true);
     if (!harness) this.skip();
-    const dom = await waitFor('the model webview', async () => {
-      const r = await queryWebview('#hear-model', { labels: '#labels tbody th', thresholds: '#labels tbody td', verified: '#verified', proxy: '#proxy-note', files: '#files tbody tr', sources: '#sources tbody th' });
-      return r.found && r.results.labels?.count === 5 ? r.results : undefined;
-    });
-    assert.deepEqual(dom.labels.texts, [...DIMENSIONS]);
+    const dom = await panelPage('#hear-model', { rows: '#labels tbody th', thresholds: '#labels tbody td', verified: '#verified', proxy: '#proxy-note', files: '#files tbody tr', sources: '#sources tbody th' }, 5);
+    assert.deepEqual(dom.rows.texts, [...DIMENSIONS]);
     assert.deepEqual(dom.thresholds.texts, ['4.00', '4.00', '3.75', '3.75', '4.00']);
     assert.match(dom.verified.texts[0]!, /Verified.*all \d+ files match their sha256/);
     assert.match(dom.proxy.texts[0]!, /^Proxy model: Random weights/);
@@ -170,10 +166,7 @@ describe('checkpoint review', function () {
     const expected = [...cli.utterance.dimensions.map((d) => d.rounded), cli.utterance.meanRounded].flatMap((v) => ['lcc', 'srcc', 'ktau', 'tta'].map((m) => v[m]!.toFixed(3)));
 
     if (harness) {
-      const dom = await waitFor('the evaluation webview', async () => {
-        const r = await queryWebview('#hear-evaluation', { rows: '#metrics tbody th', cells: '#metrics tbody td', scatters: '#scatters canvas', proxy: '#proxy-note' });
-        return r.found && r.results.rows?.count === 6 ? r.results : undefined;
-      });
+      const dom = await panelPage('#hear-evaluation', { rows: '#metrics tbody th', cells: '#metrics tbody td', scatters: '#scatters canvas', proxy: '#proxy-note' }, 6);
       assert.deepEqual(dom.rows.texts, [...DIMENSIONS, 'Mean']);
       assert.deepEqual(dom.cells.texts, expected.slice(0, 20));
       assert.equal(dom.scatters.count, 5);

@@ -1,9 +1,10 @@
 // `npm run screenshots`: the pictures in docs/images/, taken from the real host in
-// a dark and a light theme: the Songs view, the Explorer badges, the report panel.
+// a dark and a light theme: the Songs view, the Explorer badges, the report panel,
+// the comparison panel.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { album, albumSongs, demoSong, demos, hear } from './api';
-import { available as harness, screenshot, waitFor } from './harness';
+import { album, albumSongs, checkpointA, checkpointB, demoSong, demos, hear } from './api';
+import { available as harness, queryWebview, screenshot, waitFor } from './harness';
 import { reportDom } from './report-dom';
 
 const THEMES = { dark: 'Default Dark Modern', light: 'Default Light Modern' };
@@ -54,6 +55,20 @@ describe('screenshots', function () {
       await waitFor('the waveform', async () => ((await reportDom()).segments.count ? true : undefined));
       await settle(1500);
       await screenshot(`report-${name}`);
+
+      // Compare Folders on the two checkpoints' runs, with the Explorer beside it.
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.commands.executeCommand('workbench.view.explorer');
+      const a = vscode.Uri.file(checkpointA());
+      const b = vscode.Uri.file(checkpointB());
+      await vscode.commands.executeCommand('revealInExplorer', b);
+      assert.ok(await vscode.commands.executeCommand('hear.compareFolders', a, [a, b]));
+      await waitFor('the comparison charts', async () => {
+        const r = await queryWebview('#hear-comparison', { rows: '#comparison tbody th', charts: '#distributions canvas' });
+        return r.found && r.results.rows?.count === 6 && r.results.charts?.count === 6 ? true : undefined;
+      });
+      await settle(1500);
+      await screenshot(`compare-${name}`);
     });
   }
 });
