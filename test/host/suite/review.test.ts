@@ -3,9 +3,10 @@
 // the HTML reports and DAW markers written by Export Report / Export Segment
 // Markers. The panels' numbers are checked against the `hear` CLI's.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { parse } from 'parse5';
 import * as vscode from 'vscode';
 import { comparisonCells } from '../../../src/core/exports/comparison';
@@ -18,11 +19,15 @@ import { album, checkpointA, checkpointB, demoSong, hear, workspaceBundle, works
 import { available as harness, queryWebview, waitFor } from './harness';
 import { panelPage } from './panel-page';
 
-/** Runs the `hear` CLI of this build (Node, or Electron acting as Node in desktop VS Code). */
+/**
+ * Runs the `hear` CLI of this build (Node, or Electron acting as Node in desktop VS
+ * Code), asynchronously: a synchronous child would stall the extension host while
+ * the panels' webviews load.
+ */
 async function hearCli(...args: string[]): Promise<unknown> {
   const root = (await hear()).extensionUri.fsPath;
-  const out = execFileSync(process.execPath, [path.join(root, 'dist', 'cli.js'), ...args], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, encoding: 'utf8' });
-  return JSON.parse(out);
+  const { stdout } = await promisify(execFile)(process.execPath, [path.join(root, 'dist', 'cli.js'), ...args], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, encoding: 'utf8' });
+  return JSON.parse(stdout);
 }
 
 async function fixtureBundle(): Promise<string> {
@@ -103,6 +108,9 @@ describe('checkpoint review', function () {
     // A click event in the page (Playwright's pointer click waits for the layout to settle once the report opens).
     await queryWebview('#hear-comparison', {}, undefined, `document.querySelector('#changed tbody tr:first-child td:nth-of-type(2) button').click()`);
     await waitFor('the song report', () => (api.reportFile() === first.fileB ? true : undefined));
+    // One editor group again for the panels that follow (code-server's webviews load less
+    // reliably when panels open one after another in a second group).
+    await vscode.commands.executeCommand('workbench.action.joinAllGroups');
   });
 
   it('Export Report writes the open comparison as a standalone HTML page', async () => {

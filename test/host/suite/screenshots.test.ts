@@ -4,7 +4,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { album, albumSongs, checkpointA, checkpointB, demoSong, demos, hear } from './api';
-import { available as harness, queryWebview, screenshot, waitFor } from './harness';
+import { available as harness, screenshot, waitFor } from './harness';
+import { panelPage } from './panel-page';
 import { reportDom } from './report-dom';
 
 const THEMES = { dark: 'Default Dark Modern', light: 'Default Light Modern' };
@@ -63,10 +64,8 @@ describe('screenshots', function () {
       const b = vscode.Uri.file(checkpointB());
       await vscode.commands.executeCommand('revealInExplorer', b);
       assert.ok(await vscode.commands.executeCommand('hear.compareFolders', a, [a, b]));
-      await waitFor('the comparison charts', async () => {
-        const r = await queryWebview('#hear-comparison', { rows: '#comparison tbody th', charts: '#distributions canvas' });
-        return r.found && r.results.rows?.count === 6 && r.results.charts?.count === 6 ? true : undefined;
-      });
+      const page = await panelPage('#hear-comparison', { rows: '#comparison tbody th', charts: '#distributions canvas' }, 6);
+      assert.equal(page.charts.count, 6);
       await settle(1500);
       await screenshot(`compare-${name}`);
     });
