@@ -117,6 +117,11 @@ export async function startSession({
     throw err;
   }
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  // code-server registers its own (PWA) service worker at the root scope of the origin its
+  // webviews share; it then controls new webview frames, whose content waits for VS Code's
+  // webview service worker (the browser console says "Found unexpected service worker
+  // controller"), sometimes for 30 s and more. The tests need no offline app: refuse it.
+  await page.context().route('**/_static/out/browser/serviceWorker.js', (route) => route.fulfill({ status: 404, body: '' }));
   const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
   const payload = JSON.stringify([
     ['extensionDevelopmentPath', remote(extensionPath)],
