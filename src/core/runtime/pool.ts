@@ -29,7 +29,7 @@ interface Slot {
 
 /**
  * An idle worker is stopped after this long. The head keeps ONNX Runtime's memory arena (7x faster
- * on a 3-minute song), which holds the largest song's working set until its session goes (a
+ * on a 3-minute song, measured before its attention was fused), which holds the largest song's working set until its session goes (a
  * 10-minute song with the fixture bundle: the engine's process stays 90 MB above its start after
  * the song, 270 MB in all; a full-size head holds more): stopping idle workers hands that memory
  * back, at the price of reloading the graphs for the next song.

@@ -30,7 +30,7 @@ export interface TensorData<T extends Float32Array | BigInt64Array = Float32Arra
  * How a graph is used, which decides its memory settings. A source runs once per window or once
  * over the whole track: its large, one-off buffers go back to the system after each run (no
  * arena; measured: no slower). The head runs once per segment on small inputs, where the arena
- * pays (measured on a 3-minute song: head 3x slower without it).
+ * pays (measured on a 3-minute song, before the head's attention was fused: 3x slower without it).
  */
 export type GraphRole = 'source' | 'head';
 
