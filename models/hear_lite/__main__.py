@@ -15,6 +15,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="only these ALLOWED packages (default: all of them, then the MIDI and mma tiers)")
     feats = commands.add_parser("features", help="cache the features of every planned example (resumable)")
     feats.add_argument("--work", type=Path, required=True)
+    feats.add_argument("--no-augment", action="store_true",
+                       help="cache the training copies unaugmented (work/features-plain/, for the ablation)")
     train = commands.add_parser("train", help="train the head on cached features (resumable)")
     train.add_argument("--work", type=Path, required=True)
     train.add_argument("--run", type=Path, required=True, help="run folder: checkpoints and log")
@@ -25,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     train.add_argument("--streams", type=int, nargs="+", help="stream indices to keep (ablation)")
     train.add_argument("--no-cmixup", action="store_true")
     train.add_argument("--no-listmle", action="store_true")
+    train.add_argument("--no-augment", action="store_true", help="train on the unaugmented cache (ablation)")
     check = commands.add_parser("check", help="degradation check of a trained head on held-out tracks")
     check.add_argument("--work", type=Path, required=True)
     check.add_argument("--checkpoint", type=Path, required=True, help="best.pt of a training run")
@@ -34,6 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--checkpoint", type=Path, required=True)
     export.add_argument("--out", type=Path, required=True, help="empty bundle folder, e.g. models/hear-lite")
     export.add_argument("--version", required=True)
+    export.add_argument("--golden", type=Path,
+                        help="also write the PyTorch reference scores of test/fixtures/audio/song-75s.wav here (JSON)")
     rebuild = commands.add_parser("rebuild", help="corpus, features and training in one go (resumable; hours)")
     rebuild.add_argument("--work", type=Path, required=True)
     rebuild.add_argument("--run", type=Path, required=True)
@@ -54,8 +59,10 @@ def main(argv: list[str] | None = None) -> int:
         summary = write_corpus(args.work)
         print(f"corpus: {len(summary['tracks'])} tracks, hours {summary['hours']}")
     elif args.command == "features":
-        from .features import extract, load_plan
+        from .features import extract, load_plan, without_augmentation
         examples, wav_of = load_plan(args.work)
+        if args.no_augment:
+            examples = without_augmentation([e for e in examples if e.split == "train"])
         made = extract(args.work, examples, wav_of, log)
         print(f"features: {made} made, {len(examples)} planned")
     elif args.command == "rebuild":
@@ -77,16 +84,22 @@ def main(argv: list[str] | None = None) -> int:
                       description="Small default model: HEAR's head on two frozen DSP sources, proxy targets.",
                       metrics={"validation (proxy targets, PyTorch)": saved["metrics"]})
         print(f"bundle written to {args.out}")
+        if args.golden:
+            from .export import write_golden
+            write_golden(head, args.out, args.golden)
+            print(f"reference scores written to {args.golden}")
     elif args.command == "train":
-        from .features import load_plan
+        from .features import feature_path, load_plan, without_augmentation
         from .train import TrainConfig, train as run_training
         examples, _ = load_plan(args.work)
-        cached = [e for e in examples if (args.work / "features" / e.cache_name).exists()]
+        if args.no_augment:
+            examples = without_augmentation(examples)
+        cached = [e for e in examples if feature_path(args.work, e).exists()]
         given = {"epochs": args.epochs, "lr": args.lr, "crop_frames": args.crop_frames, "val_frames": args.val_frames}
         cfg = TrainConfig(**{k: v for k, v in given.items() if v is not None})
         if args.streams:
             cfg.streams = tuple(args.streams)
-        cfg.cmixup, cfg.listmle = not args.no_cmixup, not args.no_listmle
+        cfg.cmixup, cfg.listmle, cfg.augment = not args.no_cmixup, not args.no_listmle, not args.no_augment
         log(f"train: {len(cached)} of {len(examples)} planned examples are cached")
         run_training(args.work, args.run, [e for e in cached if e.split == "train"],
                      [e for e in cached if e.split == "validation"], cfg, log)

@@ -2,16 +2,20 @@
 PyTorch by hear_tools.export) and written with hear_tools.bundle (hashed, validated)."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+from hear_tools.audio import read_wav16
 from hear_tools.bundle import HEAR_SCALES, MAX_LENGTH_MISMATCH, SCORE_RANGE, FileMeta, label_entries, write_bundle
 from hear_tools.export import export_head, export_source
-from hear_tools.head import MIN_FRAMES
+from hear_tools.fixtures import audio_golden, write_json
+from hear_tools.head import MIN_FRAMES, HearHead
+from hear_tools.pipeline import run_audio
 
-from .model import STREAMS, LiteHead, build_sources
+from .model import STREAMS, build_sources
 from .sources import HOP, SAMPLE_RATE
 
-PROXY_NOTE = ("Proxy scores: HEAR-Lite learned targets set by the tier of its training music and by graded, "
+PROXY_NOTE = ("HEAR-Lite learned targets set by the tier of its training music and by graded, "
               "controlled degradations (splices, tempo/key jumps, off-key layers, shuffled bars, loops, "
               "silences, vocoder artefacts, codecs, noise, clipping), not human ratings.")
 SOURCE_DESCRIPTIONS = {
@@ -21,7 +25,7 @@ SOURCE_DESCRIPTIONS = {
 }
 
 
-def export_bundle(head: LiteHead, out: Path, *, bundle_id: str, name: str, version: str, provenance: str,
+def export_bundle(head: HearHead, out: Path, *, bundle_id: str, name: str, version: str, provenance: str,
                   description: str, metrics: dict | None = None) -> dict:
     """Write the bundle folder `out` (must be empty or absent); returns the manifest written."""
     out.mkdir(parents=True, exist_ok=True)
@@ -59,3 +63,16 @@ def export_bundle(head: LiteHead, out: Path, *, bundle_id: str, name: str, versi
         **({"metrics": metrics} if metrics else {}),
     }
     return write_bundle(out, manifest, files)
+
+
+GOLDEN_SONG = Path(__file__).resolve().parents[2] / "test" / "fixtures" / "audio" / "song-75s.wav"
+
+
+def write_golden(head: HearHead, bundle: Path, out: Path) -> dict:
+    """The PyTorch reference pipeline (hear_tools.pipeline) on the bundle's manifest, the PyTorch sources and
+    the trained head, for the 75 s fixture song: what the engine's scores of the bundle must reproduce."""
+    manifest = json.loads((bundle / "manifest.json").read_text())
+    samples, _ = read_wav16(GOLDEN_SONG)
+    golden = audio_golden(GOLDEN_SONG.stem, manifest, samples, run_audio(manifest, build_sources(), head.eval(), samples))
+    write_json(out, golden)
+    return golden

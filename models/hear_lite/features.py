@@ -3,13 +3,14 @@
 An example is one track of the corpus, maybe degraded (targets.py says how and what it scores), and for
 training also augmented (augment.py, the recipe's probabilities). Its features, [T, INPUT_DIM] float16,
 are cached as work/features/<track_id>/<k>.npy; extraction skips every example already cached, so it can be
-stopped and resumed at will. The plan of examples is a pure function of corpus.json and the seeds.
+stopped and resumed at will. The ablation without augmentation reads its training copies, unaugmented, from
+a second cache, work/features-plain/ (validation copies are never augmented, so they are shared). The plan of examples is a pure function of corpus.json and the seeds.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -72,6 +73,15 @@ def plan_examples(tracks: list[dict]) -> list[Example]:
     return examples
 
 
+def feature_path(work: Path, ex: Example) -> Path:
+    return work / ("features" if ex.augmented or ex.split != "train" else "features-plain") / ex.cache_name
+
+
+def without_augmentation(examples: list[Example]) -> list[Example]:
+    """The same examples with augmentation off (the ablation's training copies)."""
+    return [replace(e, augmented=False) for e in examples]
+
+
 def example_audio(ex: Example, wav_of: dict[str, Path]) -> np.ndarray:
     """The example's waveform at 24 kHz: the track (first MAX_SECONDS), degraded, then augmented."""
     limit = int(MAX_SECONDS * SAMPLE_RATE)
@@ -94,7 +104,7 @@ def extract(work: Path, examples: list[Example], wav_of: dict[str, Path], log=pr
     # Copy k of every track before copy k + 1, tracks in a seeded order: a partial cache is a balanced sample.
     examples = sorted(examples, key=lambda e: (int(e.key.split("#")[1]), _seed(e.key)))
     for i, ex in enumerate(examples):
-        path = work / "features" / ex.cache_name
+        path = feature_path(work, ex)
         if path.exists():
             continue
         feats = stream_features(sources, example_audio(ex, wav_of)).astype(np.float16)

@@ -2,17 +2,16 @@
 
 Streams in HEAR's order (source A and B at the segment scale, then at the track scale), where `timbre`
 stands where HEAR has MusicFM and `harmony` where it has MuQ. The head is hear_tools' HearHead (released
-parameter names) at small widths; `LiteHead` only adds the split the recipe needs: `pooled()` returns
+parameter names) at small widths; training uses its split at the pooled representation: `pooled()` returns
 the MQMHASTP output before model.fc, which C-Mixup mixes, and `score()` finishes from there.
 """
 from __future__ import annotations
 
 import numpy as np
 import torch
-from torch import Tensor
 
 from hear_tools.bundle import HEAR_SCALES, MAX_LENGTH_MISMATCH
-from hear_tools.head import DOWNSAMPLE, HeadConfig, HearHead, self_attention
+from hear_tools.head import HeadConfig
 from hear_tools.pipeline import concat_streams, run_stream
 
 from .sources import SAMPLE_RATE, SOURCES
@@ -27,27 +26,6 @@ INPUT_DIM = sum(SOURCES[s["source"]].dim for s in STREAMS)
 LITE_CONFIG = HeadConfig(num_classes=5, input_dim_raw=INPUT_DIM, input_dim=128, encoder_dim=64,
                          ffd_hidden_size=256, attn_layer_num=4, attn_heads=4, pool_queries=2, pool_heads=8,
                          pool_bottleneck=16)
-
-
-class LiteHead(HearHead):
-    """HearHead whose forward is split at the pooled representation (same parameters, same result)."""
-
-    def pooled(self, features: Tensor, lengths: Tensor | None = None) -> Tensor:
-        # Mirrors HearHead.forward up to model.mqmhastp; test_model checks the two agree.
-        if lengths is None:
-            lengths = torch.full(features.shape[:1], features.shape[1], dtype=torch.int64)
-        frame_valid = torch.arange(features.shape[1])[None, :] < lengths[:, None]
-        x = self.input_norm(self.mixed_win_downsample(features))
-        x = self.down_sample_conv(x * frame_valid.unsqueeze(-1).to(x.dtype))
-        down_valid = torch.arange(x.shape[1])[None, :] < torch.div(lengths, DOWNSAMPLE, rounding_mode="floor")[:, None]
-        scorer = self.model
-        x = scorer.ffd(x)
-        for mha in scorer.attn:
-            x = x + self_attention(mha, scorer.ln_ffd(x), down_valid)
-        return scorer.mqmhastp(x.transpose(1, 2), down_valid)
-
-    def score(self, pooled: Tensor) -> Tensor:
-        return torch.tanh(self.model.fc(pooled)) * 2.0 + 3.0
 
 
 def build_sources() -> dict[str, torch.nn.Module]:

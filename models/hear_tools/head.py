@@ -190,12 +190,17 @@ class Scorer(nn.Module):
         self.mqmhastp = MQMHASTP(dim, cfg.pool_queries, cfg.pool_heads, cfg.pool_bottleneck)
         self.fc = nn.Linear(dim * 2 * cfg.pool_queries, cfg.num_classes)
 
-    def forward(self, x: Tensor, valid: Tensor) -> Tensor:
+    def pool(self, x: Tensor, valid: Tensor) -> Tensor:
         x = self.ffd(x)
         for mha in self.attn:
             x = x + self_attention(mha, self.ln_ffd(x), valid)
-        pooled = self.mqmhastp(x.transpose(1, 2), valid)
+        return self.mqmhastp(x.transpose(1, 2), valid)
+
+    def score(self, pooled: Tensor) -> Tensor:
         return torch.tanh(self.fc(pooled)) * 2.0 + 3.0
+
+    def forward(self, x: Tensor, valid: Tensor) -> Tensor:
+        return self.score(self.pool(x, valid))
 
 
 class HearHead(nn.Module):
@@ -209,6 +214,17 @@ class HearHead(nn.Module):
 
     def forward(self, features: Tensor, lengths: Tensor | None = None) -> Tensor:
         """features [B, T, input_dim_raw] float32, lengths [B] int64 (default: all T) -> scores [B, n]."""
+        return self.model(*self.encode(features, lengths))
+
+    def pooled(self, features: Tensor, lengths: Tensor | None = None) -> Tensor:
+        """The MQMHASTP output before model.fc: what HEAR's C-Mixup mixes (score() finishes from it)."""
+        return self.model.pool(*self.encode(features, lengths))
+
+    def score(self, pooled: Tensor) -> Tensor:
+        return self.model.score(pooled)
+
+    def encode(self, features: Tensor, lengths: Tensor | None) -> tuple[Tensor, Tensor]:
+        """Downsampled frames [B, T // 3, encoder_dim] and which of them are valid."""
         if lengths is None:
             lengths = torch.full(features.shape[:1], features.shape[1], dtype=torch.int64)
         frame_valid = torch.arange(features.shape[1])[None, :] < lengths[:, None]
@@ -217,7 +233,7 @@ class HearHead(nn.Module):
         x = self.down_sample_conv(x * frame_valid.unsqueeze(-1).to(x.dtype))
         down_lengths = torch.div(lengths, DOWNSAMPLE, rounding_mode="floor")
         down_valid = torch.arange(x.shape[1])[None, :] < down_lengths[:, None]
-        return self.model(x, down_valid)
+        return x, down_valid
 
 
 class CheckpointError(Exception):

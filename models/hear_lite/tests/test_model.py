@@ -1,4 +1,4 @@
-"""The split head equals hear_tools' HearHead; stream features follow the bundle's scale rules."""
+"""The head split at the pooled vector (what C-Mixup mixes); stream features follow the bundle's scale rules."""
 import numpy as np
 import torch
 
@@ -8,17 +8,17 @@ from hear_tools.head import HearHead
 from .conftest import RATE, synthetic_song
 
 
-def test_pooled_then_score_equals_the_released_forward():
+def test_pooled_then_score_is_the_forward_and_ignores_padding():
     torch.manual_seed(0)
-    head = model.LiteHead(model.LITE_CONFIG).eval()
-    reference = HearHead(model.LITE_CONFIG).eval()
-    reference.load_state_dict(head.state_dict(), strict=True)  # same parameter names
+    head = HearHead(model.LITE_CONFIG).eval()
     x = torch.randn(3, 40, model.INPUT_DIM)
     lengths = torch.tensor([40, 31, 9])
     with torch.no_grad():
         pooled = head.pooled(x, lengths)
         assert pooled.shape == (3, 2 * 2 * model.LITE_CONFIG.encoder_dim)
-        torch.testing.assert_close(head.score(pooled), reference(x, lengths), rtol=0, atol=1e-6)
+        torch.testing.assert_close(head.score(pooled), head(x, lengths), rtol=0, atol=0)
+        for i, n in enumerate(lengths.tolist()):  # a padded row scores as the song alone
+            torch.testing.assert_close(pooled[i: i + 1], head.pooled(x[i: i + 1, :n]), rtol=0, atol=1e-5)
 
 
 def test_stream_features_shape_and_order():

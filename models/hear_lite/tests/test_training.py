@@ -61,4 +61,20 @@ def test_training_checkpoints_and_resumes(tmp_path):
     assert messages[0].startswith("resumed at epoch 1") and second["epoch"] == 2
     log = [json.loads(line) for line in (tmp_path / "run/log.jsonl").read_text().splitlines()]
     assert [r["epoch"] for r in log] == [1, 2] and set(log[0]["validation"]) == {*targets.DIMENSIONS, "mean"}
-    assert second["step"] == 2  # 24 training examples: 3 batches, one (partial) accumulation per epoch
+    assert second["step"] == 4  # 6 songs x 2 groups of 4 copies = 6 batches: 2 accumulations per epoch
+    assert set(log[1]["clean_above"]) == {e.degradation for e in va if e.degradation != targets.CLEAN} | {"all"}
+
+
+def test_song_batches_rank_a_clean_song_against_its_own_degraded_copies():
+    plan = [e for e in features.plan_examples(TRACKS) if e.split == "train"]
+    batches = train.song_batches(plan, np.random.default_rng(1))
+    seen = []
+    for idx, positions in batches:
+        songs = [plan[i].song_id for i in idx]
+        assert len(idx) == 8 and len(set(songs)) == 2 and len(set(idx.tolist())) == 8
+        for song in set(songs):
+            mine = [k for k, s in enumerate(songs) if s == song]
+            assert len(mine) == train.GROUP_SIZE and len({positions[k] for k in mine}) == 1
+            assert sum(plan[idx[k]].degradation == targets.CLEAN for k in mine) == 1
+        seen += songs
+    assert all(seen.count(s) == train.GROUP_SIZE * train.GROUPS_PER_SONG for s in set(seen))
