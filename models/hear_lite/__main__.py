@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--checkpoint", type=Path, required=True, help="best.pt of a training run")
     check.add_argument("--tracks", type=int, default=20, help="held-out produced tracks to use")
     check.add_argument("--seconds", type=float, default=180.0, help="first seconds of each track")
+    check.add_argument("--out", type=Path, help="also write the report here (JSON)")
     export = commands.add_parser("export", help="write the HEAR-Lite bundle from a training run's best.pt")
     export.add_argument("--checkpoint", type=Path, required=True)
     export.add_argument("--out", type=Path, required=True, help="empty bundle folder, e.g. models/hear-lite")
@@ -45,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     evalset = commands.add_parser("evalset", help="write the validation examples + metadata.jsonl for hear eval")
     evalset.add_argument("--work", type=Path, required=True)
     evalset.add_argument("--out", type=Path, required=True)
+    table = commands.add_parser("ablations", help="the model card's ablation table from training runs (markdown)")
+    table.add_argument("--runs", type=Path, nargs="+", required=True, help="run folders, the full recipe first")
+    table.add_argument("--epoch", type=int, required=True, help="compare every run at this epoch")
     smoke = commands.add_parser("smoke", help="CI: train a few steps on synthetic songs, export, validate")
     smoke.add_argument("--out", type=Path, required=True, help="empty folder for the smoke bundle")
     args = parser.parse_args(argv)
@@ -125,6 +129,10 @@ def main(argv: list[str] | None = None) -> int:
             return head(torch.from_numpy(stream_features(sources, a)[None][:, :, columns])).numpy()[0]
         report = degradation_check(score, audio, SAMPLE_RATE)
         print(json.dumps(report, indent=1))
+        if args.out:
+            args.out.write_text(json.dumps({"checkpoint": str(args.checkpoint), "epoch": saved["epoch"],
+                                            "tracks": [t["track_id"] for t in held_out], "seconds": args.seconds,
+                                            "families": report}, indent=1) + "\n")
         misses = verdict(report)
         print("every family meets both goals" if not misses else "\n".join(["goals missed:", *misses]))
     elif args.command == "evalset":
@@ -133,6 +141,9 @@ def main(argv: list[str] | None = None) -> int:
         examples, wav_of = load_plan(args.work)
         made = write_evalset(args.out, examples, wav_of, log)
         print(f"evalset: {made} files made in {args.out}")
+    elif args.command == "ablations":
+        from .report import ablation_table
+        print(ablation_table(args.runs, args.epoch))
     elif args.command == "smoke":
         from .smoke import run
         run(args.out, log)

@@ -231,6 +231,8 @@ regeneration reproduces it. Licence of every file: Apache-2.0 (made by this proj
   - `segments[]`: `index`, `start`, `end` (seconds), `frameStart`, `frameEnd` (`[frameStart, frameEnd)` of
     the trimmed matrix), `scores`
 - `golden/tiny-head.json`: `bundle`, `labels`, `cases[]` with `features` (path), `shape`, `dtype`, `scores`.
+- `golden/hear-lite-song-75s.json`: the same fields for the default model, `models/hear-lite`, on `song-75s`;
+  written with the bundle by `python3 -m hear_lite export --golden` (not by make-fixtures).
 
 ONNX Runtime reproduces every golden within 1e-4 (`models/tests/test_fixtures.py`).
 """

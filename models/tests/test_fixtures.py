@@ -47,13 +47,17 @@ def onnx_pipeline(folder: Path, samples: np.ndarray) -> dict:
     return {"streams": streams, "features": features, "scores": scores[0], "segments": list(zip(spans, scores[1:]))}
 
 
+DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "hear-lite"
+
+
 @needs_ort
-@pytest.mark.parametrize("stem", SONGS)
-def test_onnx_bundle_reproduces_the_pytorch_golden(stem):
+@pytest.mark.parametrize("bundle,stem", [(FIXTURES / "tiny-hear", s) for s in SONGS] + [(DEFAULT_MODEL, "hear-lite-song-75s")])
+def test_onnx_bundle_reproduces_the_pytorch_golden(bundle, stem):
     expected = golden(stem)
+    assert expected["bundle"] == json.loads((bundle / "manifest.json").read_text())["id"]
     samples, rate = read_wav16(FIXTURES / expected["audio"])
     assert (rate, len(samples)) == (expected["sampleRate"], expected["samples"])
-    got = onnx_pipeline(FIXTURES / "tiny-hear", samples)
+    got = onnx_pipeline(bundle, samples)
     for stream, want in zip(got["streams"], expected["streams"]):
         assert stream.shape == (want["frames"], want["dim"])
         np.testing.assert_allclose(stream[0], want["first"], atol=ATOL)

@@ -1,0 +1,28 @@
+"""The ablation table names each run's departure from the recipe and reads every run at the same epoch."""
+import json
+
+import pytest
+
+from hear_lite import report
+
+
+def _run(folder, name, epochs, **config):
+    run = folder / name
+    run.mkdir()
+    full = {"streams": [0, 1, 2, 3], "cmixup": True, "listmle": True, "augment": True}
+    (run / "config.json").write_text(json.dumps({**full, **config}))
+    records = [{"epoch": e, "validation": {"mean": {"LCC": e / 10, "SRCC": 0.2, "KTAU": 0.1, "TTA": 0.5}},
+                "clean_above": {"all": 0.6 + e / 100}} for e in range(1, epochs + 1)]
+    (run / "log.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    return run
+
+
+def test_rows_name_the_ablation_and_use_the_asked_epoch(tmp_path):
+    runs = [_run(tmp_path, "main", 5), _run(tmp_path, "a", 3, streams=[0, 2]),
+            _run(tmp_path, "b", 3, cmixup=False, augment=False)]
+    table = report.ablation_table(runs, epoch=3).splitlines()
+    assert table[2] == "| full recipe | 0.300 | 0.200 | 0.100 | 0.500 | 0.630 |"
+    assert table[3].startswith("| streams: timbre/segment, timbre/track | 0.300")
+    assert table[4].startswith("| no C-Mixup; no augmentation |")
+    with pytest.raises(ValueError, match="no epoch 4"):
+        report.ablation_table(runs, epoch=4)
