@@ -49,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     table = commands.add_parser("ablations", help="the model card's ablation table from training runs (markdown)")
     table.add_argument("--runs", type=Path, nargs="+", required=True, help="run folders, the full recipe first")
     table.add_argument("--epoch", type=int, required=True, help="compare every run at this epoch")
+    material = commands.add_parser("corpus-table", help="the model card's training-material table (markdown)")
+    material.add_argument("--work", type=Path, required=True)
     smoke = commands.add_parser("smoke", help="CI: train a few steps on synthetic songs, export, validate")
     smoke.add_argument("--out", type=Path, required=True, help="empty folder for the smoke bundle")
     args = parser.parse_args(argv)
@@ -144,6 +146,10 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "ablations":
         from .report import ablation_table
         print(ablation_table(args.runs, args.epoch))
+    elif args.command == "corpus-table":
+        import json
+        from .report import corpus_table
+        print(corpus_table(json.loads((args.work / "corpus.json").read_text())))
     elif args.command == "smoke":
         from .smoke import run
         run(args.out, log)

@@ -39,3 +39,18 @@ def ablation_table(runs: list[Path], epoch: int) -> str:
         lines.append(f"| {r['variant']} | " + " | ".join(f"{r[m]:.3f}" for m in METRICS) +
                      f" | {r['clean_above']:.3f} |")
     return "\n".join(lines)
+
+
+def corpus_table(corpus: dict) -> str:
+    """The model card's training-material table from work/corpus.json: one row per Debian package and tier
+    (mma songs grouped per split), with tracks, hours and split."""
+    rows: dict[tuple[str, str, str], list[float]] = {}
+    for t in corpus["tracks"]:
+        name = "mma (auto-accompaniment styles)" if t["tier"] == "mma" else t["package"]
+        row = rows.setdefault((t["tier"], name, t["split"]), [0, 0.0])
+        row[0] += 1
+        row[1] += t["duration"] / 3600
+    lines = ["| tier | source | split | tracks | hours |", "|---|---|---|---|---|"]
+    for (tier, name, split), (count, hours) in sorted(rows.items()):
+        lines.append(f"| {tier} | {name} | {split} | {count} | {hours:.2f} |")
+    return "\n".join(lines)

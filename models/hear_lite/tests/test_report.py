@@ -26,3 +26,15 @@ def test_rows_name_the_ablation_and_use_the_asked_epoch(tmp_path):
     assert table[4].startswith("| no C-Mixup; no augmentation |")
     with pytest.raises(ValueError, match="no epoch 4"):
         report.ablation_table(runs, epoch=4)
+
+
+def test_corpus_table_sums_tracks_and_hours_per_package_tier_and_split():
+    tracks = [{"package": "pa", "tier": "produced", "split": "train", "duration": 1800.0},
+              {"package": "pa", "tier": "produced", "split": "train", "duration": 1800.0},
+              {"package": "pa", "tier": "midi", "split": "train", "duration": 360.0},
+              {"package": "mma-swing", "tier": "mma", "split": "validation", "duration": 180.0},
+              {"package": "mma-waltz", "tier": "mma", "split": "validation", "duration": 180.0}]
+    lines = report.corpus_table({"tracks": tracks}).splitlines()
+    assert lines[2:] == ["| midi | pa | train | 1 | 0.10 |",
+                         "| mma | mma (auto-accompaniment styles) | validation | 2 | 0.10 |",
+                         "| produced | pa | train | 2 | 1.00 |"]
