@@ -43,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     rebuild = commands.add_parser("rebuild", help="corpus, features and training in one go (resumable; hours)")
     rebuild.add_argument("--work", type=Path, required=True)
     rebuild.add_argument("--run", type=Path, required=True)
+    rebuild.add_argument("--epochs", type=int, help="training epochs (default: the recipe's)")
     evalset = commands.add_parser("evalset", help="write the validation examples + metadata.jsonl for hear eval")
     evalset.add_argument("--work", type=Path, required=True)
     evalset.add_argument("--out", type=Path, required=True)
@@ -73,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"features: {made} made, {len(examples)} planned")
     elif args.command == "rebuild":
         for step in (["corpus", "--work", str(args.work)], ["features", "--work", str(args.work)],
-                     ["train", "--work", str(args.work), "--run", str(args.run)]):
+                     ["train", "--work", str(args.work), "--run", str(args.run),
+                      *(["--epochs", str(args.epochs)] if args.epochs else [])]):
             log(f"== hear_lite {' '.join(step)}")
             main(step)
     elif args.command == "export":
