@@ -58,7 +58,7 @@ export interface EngineCliOptions {
 
 /** Adds the engine flags; `what` says what the model scores, for the help. */
 export function addEngineOptions(command: Command, what: string): Command {
-  const installed = defaultModelInstalled() ? '' : ', not installed yet';
+  const installed = defaultModelInstalled() ? '' : ', not installed';
   return command
     .option('-m, --model <id|path>', `model bundle that scores ${what}: an id, a bundle folder or its manifest.json (default "${DEFAULT_MODEL_ID}"${installed})`)
     .addOption(new Option('--ep <provider>', 'execution provider; an explicit GPU provider that fails is an error').choices(PROVIDER_CHOICES).default('auto'))

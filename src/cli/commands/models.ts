@@ -47,7 +47,7 @@ export function registerModels(program: Command): void {
     .description('List, describe and verify model bundles.')
     .addHelpText(
       'after',
-      `\nBundles are found by id in the package's models/ folder, then in $HEAR_BUNDLE_PATH.\nThe default model "${DEFAULT_MODEL_ID}" is ${defaultModelInstalled() ? 'installed' : 'not installed yet'}.`,
+      `\nBundles are found by id in the package's models/ folder, then in $HEAR_BUNDLE_PATH.\nThe default model "${DEFAULT_MODEL_ID}" is ${defaultModelInstalled() ? 'installed' : 'not installed'}.`,
     );
 
   models

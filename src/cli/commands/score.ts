@@ -181,7 +181,9 @@ export function registerScore(program: Command): void {
     .addHelpText(
       'after',
       `\nBundles are found by id in the package's models/ folder, then in $HEAR_BUNDLE_PATH.\n${
-        installed ? `Without --model, the default model "${DEFAULT_MODEL_ID}" scores.` : `The default model "${DEFAULT_MODEL_ID}" is not installed yet: name a bundle with --model.`
+        installed
+          ? `Without --model, the default model "${DEFAULT_MODEL_ID}" (HEAR-Lite) scores: proxy scores, trained on rules rather than human ratings (models/hear-lite/MODEL_CARD.md).`
+          : `The default model "${DEFAULT_MODEL_ID}" is not installed: name a bundle with --model.`
       }\nExit status: 0 all scored, 1 some files failed (each reported on stderr), 2 usage error, ${EXIT.interrupted} stopped by Ctrl-C (what was scored is still written).`,
     )
     .action((paths: string[], options: ScoreOptions, command: Command) => run(paths, options, command));
