@@ -32,6 +32,9 @@ describe('report panel', function () {
     if (!harness) this.skip();
     const score = (await hear()).results.score(demoSong())!;
     const r = await queryWebview('#hear-report', {}, '#timeline .segment:nth-child(2)', 'document.getElementById("player").currentTime');
-    assert.equal(r.results.evaluate, score.segments[1].start);
+    // The click seeks, then plays: by the time the page answers, playback may have moved a little further.
+    const at = r.results.evaluate as number;
+    const start = score.segments[1].start;
+    assert.ok(at >= start && at < start + 2, `player at ${at} s after a click on the segment starting at ${start} s`);
   });
 });
