@@ -29,7 +29,7 @@ from .model import LITE_CONFIG, STREAMS
 from .sources import SOURCES
 
 CROP_FRAMES = 750
-# Ten times the published 1e-5: trained from scratch on a CPU there are ~150 optimiser steps per epoch, and
+# Ten times the published 1e-5: trained from scratch on a CPU there are 110-150 optimiser steps per epoch, and
 # after 2 epochs (runs with the first draft of targets and batches) 1e-4 reached a validation LCC of .535
 # against .401 for 1e-5 (model card).
 LEARNING_RATE = 1e-4

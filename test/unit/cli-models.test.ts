@@ -16,7 +16,7 @@ function brokenCopy(edit: (dir: string) => void): string {
 }
 
 describe('hear models', () => {
-  it('lists bundles from $HEAR_BUNDLE_PATH and describes one by id', async () => {
+  it('lists the default model and the bundles from $HEAR_BUNDLE_PATH, and describes one by id', async () => {
     const env = { HEAR_BUNDLE_PATH: fixtures };
     const [list, listJson, info, infoJson] = await Promise.all([
       hear(['models', 'list'], env),
@@ -27,8 +27,9 @@ describe('hear models', () => {
     assert.equal(list.code, 0, list.stderr);
     assert.match(list.stdout, /tiny-head .*0\.1\.0 .*track 1 .*yes/);
     assert.match(list.stdout, /tiny-hear .*0\.1\.0 .*track 2 .*yes/);
+    assert.match(list.stdout, /hear-lite .*track 2 .*yes .*models\/hear-lite/);
     const listed = JSON.parse(listJson.stdout);
-    assert.deepEqual(listed.bundles.map((b: { id: string }) => b.id), ['tiny-head', 'tiny-hear']);
+    assert.deepEqual(listed.bundles.map((b: { id: string }) => b.id), ['hear-lite', 'tiny-head', 'tiny-hear'], 'the package\'s own models/ first');
     assert.equal(info.code, 0, info.stderr);
     for (const line of [/SongEval track 2/, /Coherence \(top tier >= 4\)/, /streams +bands@segment, logmel@segment, bands@track, logmel@track/, /segment \(30 s windows, 30 s hop\)/, /proxy +yes: Random weights/, /head\.onnx .*Apache-2\.0 .*sha256 [0-9a-f]{64}/]) {
       assert.match(info.stdout, line);

@@ -71,17 +71,30 @@ describe('hear score', () => {
     assert.match(table.stderr, /scored 1 of 1 files in [\d.]+ s on cpu/);
   });
 
-  it('exits 2 on usage errors and says --model is needed while the default model is missing', async () => {
+  it('exits 2 on usage errors', async () => {
     const usage = await Promise.all([
       hear(['score']),
       hear(['score', '--ep', 'tpu', 'x.wav']),
       hear(['score', '--threads', '0', 'x.wav']),
       hear(['score', '-m', model, '--json', '--csv', 'x.wav']),
-      hear(['score', 'x.wav']),
     ]);
     for (const r of usage) assert.equal(r.code, 2, r.stderr);
     assert.match(usage[1]!.stderr, /Allowed choices are auto, cpu, cuda, webgpu, dml, coreml/);
-    assert.match(usage[4]!.stderr, /default model 'hear-lite' is not installed .*--model ID\|PATH/);
+  });
+
+  it('scores with the bundled default model, HEAR-Lite, as PyTorch does, and marks its scores as proxy scores', async () => {
+    const song = join(fixtures, 'audio', 'song-75s.wav');
+    const golden = JSON.parse(readFileSync(join(fixtures, 'golden', 'hear-lite-song-75s.json'), 'utf8'));
+    const [json, table] = await Promise.all([hear(['score', '--no-store', '--json', song]), hear(['score', '--no-store', song])]);
+    assert.equal(json.code, 0, json.stderr);
+    const result = (JSON.parse(json.stdout) as { results: SongScore[] }).results[0]!;
+    assert.equal(result.model.id, 'hear-lite');
+    assert.equal(result.model.proxy, true);
+    assertClose(result.scores, golden.scores);
+    assert.deepEqual(result.segments.map((s) => [s.start, s.end]), golden.segments.map((s: { start: number; end: number }) => [s.start, s.end]));
+    result.segments.forEach((s, i) => assertClose(s.scores, golden.segments[i].scores));
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stdout, /proxy scores: HEAR-Lite learned targets/);
   });
 
   it('refuses broken bundles with a clear reason and exit 1', async () => {

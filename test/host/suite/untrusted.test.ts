@@ -33,4 +33,17 @@ describe('untrusted workspace', function () {
     assert.deepEqual(summary, { scored: 1, failed: 0, skipped: 0, cancelled: false });
     assert.equal(api.results.score(demoSong())?.model.id, 'tiny-hear');
   });
+
+  it('scores with the bundled default model, HEAR-Lite, when hear.model is not set, and says it is a proxy', async () => {
+    const api = await hear();
+    await vscode.workspace.getConfiguration('hear').update('model', undefined, vscode.ConfigurationTarget.Workspace);
+    assert.equal(vscode.workspace.getConfiguration('hear').get<string>('model'), 'hear-lite');
+    const summary = await vscode.commands.executeCommand<BatchSummary>('hear.scoreSong', vscode.Uri.file(demoSong()));
+    assert.deepEqual(summary, { scored: 1, failed: 0, skipped: 0, cancelled: false });
+    const score = api.results.score(demoSong())!;
+    assert.equal(score.model.id, 'hear-lite');
+    assert.equal(score.model.proxy, true);
+    score.scores.forEach((v) => assert.ok(v >= 1 && v <= 5, `${v} in the score range`));
+    assert.match(api.statusBar.text, /HEAR-Lite \(proxy\)/);
+  });
 });
