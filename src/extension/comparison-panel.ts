@@ -11,6 +11,7 @@ import type { SongScore } from '../core/types';
 import { parseComparisonState, parseFromComparison, type ComparisonState, type ToComparison } from '../webview/protocol';
 import { comparisonView } from './comparison-view';
 import { Disposable } from './dispose';
+import { PagePost, pageMessage } from './page-post';
 import { ReportPanel, type ReportDeps } from './report-panel';
 import { pickFolder, shownPath, targets } from './targets';
 import { pageHtml, panelOptions } from './webview-html';
@@ -31,9 +32,8 @@ function message(err: unknown): string {
 export class ComparisonPanel extends Disposable {
   static readonly viewType = 'hear.comparison';
   private static current: ComparisonPanel | undefined;
-  private ready = false;
   /** What the page shows (sent again when it reloads). */
-  private shown: ToComparison = { type: 'busy', message: 'Comparing…' };
+  private readonly page: PagePost<ToComparison>;
   private run: ComparisonRun | undefined;
   private work: Promise<ComparisonRun | undefined> = Promise.resolve(undefined);
   /** Counts compare() calls: a comparison that finishes after a newer one started is not shown. */
@@ -75,14 +75,14 @@ export class ComparisonPanel extends Disposable {
 
   private constructor(private readonly panel: vscode.WebviewPanel, private readonly deps: ReportDeps) {
     super();
+    this.page = new PagePost<ToComparison>(panel.webview, { type: 'busy', message: 'Comparing…' }, () => !this.isDisposed);
     this.register(panel.onDidDispose(() => this.dispose()));
     this.register(panel.webview.onDidReceiveMessage((m) => void this.onMessage(m)));
   }
 
   private compare(state: ComparisonState): Promise<ComparisonRun | undefined> {
     this.run = undefined;
-    this.ready = false;
-    this.shown = { type: 'busy', message: `Scoring ${path.basename(state.a)} and ${path.basename(state.b)}…` };
+    this.page.reload({ type: 'busy', message: `Scoring ${path.basename(state.a)} and ${path.basename(state.b)}…` });
     this.panel.title = `HEAR: ${path.basename(state.b)} vs ${path.basename(state.a)}`;
     this.panel.webview.html = pageHtml(this.panel.webview, this.deps.extensionUri, {
       title: 'HEAR comparison',
@@ -118,30 +118,21 @@ export class ComparisonPanel extends Disposable {
       if (!current()) return run;
       this.run = run;
       this.deps.log.info(`comparison: ${comparison.summary}`);
-      await this.show({ type: 'comparison', view: comparisonView(core, comparison, songsA, songsB, { rootA: state.a, rootB: state.b }) });
+      await this.page.show({ type: 'comparison', view: comparisonView(core, comparison, songsA, songsB, { rootA: state.a, rootB: state.b }) });
       return run;
     } catch (err) {
       this.deps.log.error(`comparison of ${state.a} and ${state.b}: ${message(err)}`);
-      if (current()) await this.show({ type: 'failed', message: message(err) });
+      if (current()) await this.page.show({ type: 'failed', message: message(err) });
       return undefined;
     }
   }
 
-  private async show(m: ToComparison): Promise<void> {
-    this.shown = m;
-    if (this.ready && !this.isDisposed) await this.panel.webview.postMessage(m);
-  }
-
   private async onMessage(raw: unknown): Promise<void> {
-    const m = parseFromComparison(raw);
-    if (!m) {
-      this.deps.log.warn(`comparison: ignored a malformed message from the webview: ${JSON.stringify(raw)?.slice(0, 200)}`);
-      return;
-    }
+    const m = pageMessage(raw, parseFromComparison, this.deps.log, 'comparison');
+    if (!m) return;
     switch (m.type) {
       case 'ready':
-        this.ready = true;
-        await this.show(this.shown);
+        await this.page.pageReady();
         return;
       case 'openSong': {
         // Only the songs of this comparison: the page never names another file.

@@ -10,6 +10,7 @@ import { parseEvaluationState, parseFromEvaluation, type EvaluationState, type T
 import { Disposable } from './dispose';
 import { evaluationView } from './evaluation-view';
 import { modelLabel } from './format';
+import { PagePost, pageMessage } from './page-post';
 import type { ReportDeps } from './report-panel';
 import { pathOf, pickFolder, shownPath, targets } from './targets';
 import { pageHtml, panelOptions } from './webview-html';
@@ -21,8 +22,7 @@ function message(err: unknown): string {
 export class EvaluationPanel extends Disposable {
   static readonly viewType = 'hear.evaluation';
   private static current: EvaluationPanel | undefined;
-  private ready = false;
-  private shown: ToEvaluation = { type: 'busy', message: 'Evaluating…' };
+  private readonly page: PagePost<ToEvaluation>;
   private work: Promise<Evaluation | undefined> = Promise.resolve(undefined);
 
   /** Opens (or reuses) the panel; resolves with the evaluation shown, or undefined when it failed. */
@@ -51,13 +51,13 @@ export class EvaluationPanel extends Disposable {
 
   private constructor(private readonly panel: vscode.WebviewPanel, private readonly deps: ReportDeps) {
     super();
+    this.page = new PagePost<ToEvaluation>(panel.webview, { type: 'busy', message: 'Evaluating…' }, () => !this.isDisposed);
     this.register(panel.onDidDispose(() => this.dispose()));
     this.register(panel.webview.onDidReceiveMessage((m) => void this.onMessage(m)));
   }
 
   private evaluate(state: EvaluationState): Promise<Evaluation | undefined> {
-    this.ready = false;
-    this.shown = { type: 'busy', message: state.audio ? 'Scoring the labelled songs…' : 'Reading the predictions…' };
+    this.page.reload({ type: 'busy', message: state.audio ? 'Scoring the labelled songs…' : 'Reading the predictions…' });
     this.panel.title = `HEAR evaluation: ${path.basename(state.labels)}`;
     this.panel.webview.html = pageHtml(this.panel.webview, this.deps.extensionUri, { title: 'HEAR evaluation', rootId: 'hear-evaluation', script: 'evaluation', styles: ['review'], state });
     this.work = this.work.then(() => this.compute(state));
@@ -85,28 +85,17 @@ export class EvaluationPanel extends Disposable {
       const evaluation = core.evaluate(labels, predictions.songs);
       const view = evaluationView(core, { labels, predictions: predictions.songs, evaluation, source, failures: predictions.failures });
       this.deps.log.info(`evaluation of ${state.labels}: ${evaluation.matched} songs, mean LCC ${core.round3(evaluation.utterance.mean.lcc)}`);
-      await this.show({ type: 'evaluation', view });
+      await this.page.show({ type: 'evaluation', view });
       return evaluation;
     } catch (err) {
       this.deps.log.error(`evaluation of ${state.labels}: ${message(err)}`);
-      await this.show({ type: 'failed', message: message(err) });
+      await this.page.show({ type: 'failed', message: message(err) });
       return undefined;
     }
   }
 
-  private async show(m: ToEvaluation): Promise<void> {
-    this.shown = m;
-    if (this.ready && !this.isDisposed) await this.panel.webview.postMessage(m);
-  }
-
   private async onMessage(raw: unknown): Promise<void> {
-    const m = parseFromEvaluation(raw);
-    if (!m) {
-      this.deps.log.warn(`evaluation: ignored a malformed message from the webview: ${JSON.stringify(raw)?.slice(0, 200)}`);
-      return;
-    }
-    this.ready = true;
-    await this.show(this.shown);
+    if (pageMessage(raw, parseFromEvaluation, this.deps.log, 'evaluation')) await this.page.pageReady();
   }
 
   override dispose(): void {

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseFromModel, parseModelState, type ToModel } from '../webview/protocol';
 import { Disposable } from './dispose';
+import { PagePost, pageMessage } from './page-post';
 import type { ReportDeps } from './report-panel';
 import { readSettings } from './settings';
 import { targets } from './targets';
@@ -14,13 +15,12 @@ import { pageHtml, panelOptions } from './webview-html';
 export class ModelPanel extends Disposable {
   static readonly viewType = 'hear.model';
   private static current: ModelPanel | undefined;
-  private ready = false;
-  private shown: ToModel = { type: 'busy', message: 'Verifying the bundle…' };
+  private readonly page: PagePost<ToModel>;
   private dir = '';
 
   /** What the panel shows, for the tests. */
   static get currentMessage(): ToModel | undefined {
-    return ModelPanel.current?.shown;
+    return ModelPanel.current?.page.shown;
   }
 
   /** Opens (or reuses) the panel on a bundle folder; resolves with what it shows. */
@@ -49,6 +49,7 @@ export class ModelPanel extends Disposable {
 
   private constructor(private readonly panel: vscode.WebviewPanel, private readonly deps: ReportDeps) {
     super();
+    this.page = new PagePost<ToModel>(panel.webview, { type: 'busy', message: 'Verifying the bundle…' }, () => !this.isDisposed);
     this.register(panel.onDidDispose(() => this.dispose()));
     this.register(panel.webview.onDidReceiveMessage((m) => void this.onMessage(m)));
   }
@@ -56,11 +57,11 @@ export class ModelPanel extends Disposable {
   private async inspect(dir: string, rehash: boolean): Promise<ToModel> {
     if (dir !== this.dir) {
       this.dir = dir;
-      this.ready = false;
+      this.page.reload();
       this.panel.webview.html = pageHtml(this.panel.webview, this.deps.extensionUri, { title: 'HEAR model', rootId: 'hear-model', script: 'model', styles: ['review'], state: { dir } });
     }
     this.panel.title = `HEAR model: ${path.basename(dir)}`;
-    await this.show({ type: 'busy', message: rehash ? 'Hashing every file again…' : 'Verifying the bundle…' });
+    await this.page.show({ type: 'busy', message: rehash ? 'Hashing every file again…' : 'Verifying the bundle…' });
     let m: ToModel;
     try {
       // Reading a bundle runs nothing from it, so an untrusted workspace may inspect its own.
@@ -72,25 +73,16 @@ export class ModelPanel extends Disposable {
       m = { type: 'failed', dir, message: err instanceof Error ? err.message : String(err) };
       this.deps.log.error(`model: ${m.message}`);
     }
-    await this.show(m);
+    await this.page.show(m);
     return m;
   }
 
-  private async show(m: ToModel): Promise<void> {
-    this.shown = m;
-    if (this.ready && !this.isDisposed) await this.panel.webview.postMessage(m);
-  }
-
   private async onMessage(raw: unknown): Promise<void> {
-    const m = parseFromModel(raw);
-    if (!m) {
-      this.deps.log.warn(`model: ignored a malformed message from the webview: ${JSON.stringify(raw)?.slice(0, 200)}`);
-      return;
-    }
+    const m = pageMessage(raw, parseFromModel, this.deps.log, 'model');
+    if (!m) return;
     switch (m.type) {
       case 'ready':
-        this.ready = true;
-        await this.show(this.shown);
+        await this.page.pageReady();
         return;
       case 'verify':
         await this.inspect(this.dir, true);

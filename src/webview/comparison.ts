@@ -2,13 +2,12 @@
 // warnings (a proxy model among them), each dimension's distribution in A and B,
 // A against B per song when the songs pair up, and the songs that changed most
 // (a click opens a song's report). Built by esbuild into dist/webview/comparison.js.
-import { draw, themeColors, type Chart } from './charts';
-import { connect, el, fmt, messageButton, onThemeChange } from './dom';
+import { chartPage, type Drawn } from './chart-page';
+import { diagonalScatter, draw, themeColors, type Chart } from './charts';
+import { connect, el, fmt, messageButton } from './dom';
 import type { ComparisonSeries, ComparisonView, FromComparison, ToComparison } from './protocol';
 
 const { api: vscode, root } = connect<FromComparison>('hear-comparison');
-let current: ComparisonView | undefined;
-let charts: Chart[] = [];
 
 const signed = (v: number) => `${v > 0 ? '+' : ''}${v.toFixed(3)}`;
 
@@ -61,41 +60,10 @@ async function histogram(canvas: HTMLCanvasElement, s: ComparisonSeries, view: C
   });
 }
 
-async function scatter(canvas: HTMLCanvasElement, s: ComparisonSeries): Promise<Chart> {
-  const { fg, grid, blue, green, red } = themeColors();
-  const values = s.pairs.flatMap((p) => [p.a, p.b]);
-  const lo = Math.max(1, Math.floor(Math.min(...values) * 4) / 4 - 0.25);
-  const hi = Math.min(5, Math.ceil(Math.max(...values) * 4) / 4 + 0.25);
-  return draw(canvas, {
-    type: 'scatter',
-    data: {
-      datasets: [
-        {
-          label: 'songs',
-          data: s.pairs.map((p) => ({ x: p.a, y: p.b })),
-          pointBackgroundColor: s.pairs.map((p) => (p.b > p.a ? green : p.b < p.a ? red : blue)),
-          pointRadius: 4,
-        },
-        { type: 'line', label: 'B = A', data: [{ x: lo, y: lo }, { x: hi, y: hi }], borderColor: fg, borderDash: [4, 4], borderWidth: 1, pointRadius: 0 },
-      ],
-    },
-    options: {
-      animation: false,
-      responsive: true,
-      maintainAspectRatio: false,
-      scales: {
-        x: { type: 'linear', min: lo, max: hi, ticks: { color: fg }, grid: { color: grid }, title: { display: true, text: 'A', color: fg } },
-        y: { type: 'linear', min: lo, max: hi, ticks: { color: fg }, grid: { color: grid }, title: { display: true, text: 'B', color: fg } },
-      },
-      plugins: {
-        legend: { display: false },
-        tooltip: {
-          filter: (item) => item.datasetIndex === 0,
-          callbacks: { label: (item) => { const p = s.pairs[item.dataIndex]!; return `${p.name}: A ${fmt(p.a)}, B ${fmt(p.b)}`; } },
-        },
-      },
-    },
-  });
+function scatter(canvas: HTMLCanvasElement, s: ComparisonSeries): Promise<Chart> {
+  const { blue, green, red } = themeColors();
+  const points = s.pairs.map((p) => ({ x: p.a, y: p.b, color: p.b > p.a ? green : p.b < p.a ? red : blue, tip: `${p.name}: A ${fmt(p.a)}, B ${fmt(p.b)}` }));
+  return diagonalScatter(canvas, points, { x: 'A', y: 'B', line: 'B = A', step: 0.25 });
 }
 
 function changedTable(view: ComparisonView): HTMLElement {
@@ -115,10 +83,7 @@ function changedTable(view: ComparisonView): HTMLElement {
   return el('table', { id: 'changed' }, head, body);
 }
 
-function render(view: ComparisonView): void {
-  current = view;
-  charts.forEach((c) => c.destroy());
-  charts = [];
+function render(view: ComparisonView): Drawn {
   const copy = messageButton(vscode, 'Copy as Markdown', { type: 'copyMarkdown' }, { id: 'copy-markdown' });
   const header = el('header', {},
     el('h1', { textContent: `${view.nameB} (B) vs ${view.nameA} (A)` }),
@@ -153,40 +118,19 @@ function render(view: ComparisonView): void {
     parts.push(el('h2', { textContent: 'A against B per song (above the line: B scored higher)' }), scatters);
   }
   if (view.changed.length) parts.push(el('h2', { textContent: 'Songs that changed most (click a score to open its report)' }), changedTable(view));
-  root.replaceChildren(...parts);
   copy.addEventListener('click', () => (copy.textContent = 'Copying…'));
-  void Promise.all(pending).then((made) => (charts = made));
+  return { parts, charts: pending };
 }
 
-function renderMessage(text: string, error: boolean): void {
-  current = undefined;
-  charts.forEach((c) => c.destroy());
-  charts = [];
-  root.replaceChildren(el('h1', { textContent: 'HEAR comparison' }), el('p', { className: error ? 'message error' : 'message', id: 'status', textContent: text }));
-}
+const page = chartPage(root, 'HEAR comparison', render);
 
 window.addEventListener('message', (event: MessageEvent<ToComparison>) => {
   const m = event.data;
-  switch (m?.type) {
-    case 'comparison':
-      render(m.view);
-      break;
-    case 'busy':
-      renderMessage(m.message, false);
-      break;
-    case 'failed':
-      renderMessage(m.message, true);
-      break;
-    case 'copied': {
-      const b = document.getElementById('copy-markdown');
-      if (b) b.textContent = 'Copied ✓';
-      break;
-    }
-  }
-});
-
-onThemeChange(() => {
-  if (current) render(current);
+  if (m?.type === 'comparison') page.show(m.view);
+  else if (m?.type === 'copied') {
+    const b = document.getElementById('copy-markdown');
+    if (b) b.textContent = 'Copied ✓';
+  } else if (m) page.status(m);
 });
 
 vscode.postMessage({ type: 'ready' });
