@@ -20,8 +20,10 @@ def test_a_scorer_that_measures_damage_passes_and_a_constant_one_fails():
 
     report = check.degradation_check(damage_scorer, tracks, RATE, families=families)
     assert set(report) == set(families)
-    assert report["added_noise"] == {"pairs_clean_above": 1.0, "spearman_fall": 1.0}
+    assert report["added_noise"] == {"pairs_clean_above": 1.0, "spearman_fall": 1.0,
+                                     "pairs_by_severity": {"0.25": 1.0, "0.5": 1.0, "0.75": 1.0, "1.0": 1.0}}
     assert report["cut_ending"]["pairs_clean_above"] == 1.0
     constant = check.degradation_check(lambda a: np.full(5, 3.0), tracks, RATE, families=families)
-    assert all(r == {"pairs_clean_above": 0.0, "spearman_fall": 0.0} for r in constant.values())
+    assert all(r["pairs_clean_above"] == 0.0 and r["spearman_fall"] == 0.0 and set(r["pairs_by_severity"].values()) == {0.0}
+               for r in constant.values())
     assert len(check.verdict(constant)) == len(families) and check.verdict(report) == []
