@@ -12,6 +12,7 @@ import { parseComparisonState, parseFromComparison, type ComparisonState, type T
 import { comparisonView } from './comparison-view';
 import { Disposable } from './dispose';
 import { PagePost, pageMessage } from './page-post';
+import { PanelSerializer } from './panel-serializer';
 import { ReportPanel, type ReportDeps } from './report-panel';
 import { pickFolder, shownPath, targets } from './targets';
 import { pageHtml, panelOptions } from './webview-html';
@@ -60,17 +61,14 @@ export class ComparisonPanel extends Disposable {
     return ComparisonPanel.current.compare(state);
   }
 
-  static revive(panel: vscode.WebviewPanel, deps: ReportDeps, state: unknown): void {
-    const restored = parseComparisonState(state);
-    deps.log.info(`comparison: restoring the panel on ${restored ? `${restored.a} and ${restored.b}` : `unreadable state ${JSON.stringify(state)}`}`);
-    if (!restored) {
-      panel.dispose();
-      return;
-    }
-    panel.webview.options = panelOptions(deps.extensionUri);
-    ComparisonPanel.current?.dispose();
-    ComparisonPanel.current = new ComparisonPanel(panel, deps);
-    void ComparisonPanel.current.compare(restored);
+  /** Reopens the panel after a window reload, comparing the two folders again. */
+  static serializer(deps: ReportDeps): PanelSerializer<ComparisonState> {
+    return new PanelSerializer('comparison', deps.log, parseComparisonState, (s) => `${s.a} and ${s.b}`, (panel, state) => {
+      panel.webview.options = panelOptions(deps.extensionUri);
+      ComparisonPanel.current?.dispose();
+      ComparisonPanel.current = new ComparisonPanel(panel, deps);
+      void ComparisonPanel.current.compare(state);
+    });
   }
 
   private constructor(private readonly panel: vscode.WebviewPanel, private readonly deps: ReportDeps) {
@@ -160,14 +158,6 @@ export class ComparisonPanel extends Disposable {
     if (ComparisonPanel.current === this) ComparisonPanel.current = undefined;
     this.panel.dispose();
     super.dispose();
-  }
-}
-
-export class ComparisonSerializer implements vscode.WebviewPanelSerializer {
-  constructor(private readonly deps: ReportDeps) {}
-
-  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-    ComparisonPanel.revive(panel, this.deps, state);
   }
 }
 

@@ -11,6 +11,7 @@ import { Disposable } from './dispose';
 import { evaluationView } from './evaluation-view';
 import { modelLabel } from './format';
 import { PagePost, pageMessage } from './page-post';
+import { PanelSerializer } from './panel-serializer';
 import type { ReportDeps } from './report-panel';
 import { pathOf, pickFolder, shownPath, targets } from './targets';
 import { pageHtml, panelOptions } from './webview-html';
@@ -36,17 +37,14 @@ export class EvaluationPanel extends Disposable {
     return EvaluationPanel.current.evaluate(state);
   }
 
-  static revive(panel: vscode.WebviewPanel, deps: ReportDeps, state: unknown): void {
-    const restored = parseEvaluationState(state);
-    deps.log.info(`evaluation: restoring the panel on ${restored?.labels ?? `unreadable state ${JSON.stringify(state)}`}`);
-    if (!restored) {
-      panel.dispose();
-      return;
-    }
-    panel.webview.options = panelOptions(deps.extensionUri);
-    EvaluationPanel.current?.dispose();
-    EvaluationPanel.current = new EvaluationPanel(panel, deps);
-    void EvaluationPanel.current.evaluate(restored);
+  /** Reopens the panel after a window reload, evaluating again. */
+  static serializer(deps: ReportDeps): PanelSerializer<EvaluationState> {
+    return new PanelSerializer('evaluation', deps.log, parseEvaluationState, (s) => s.labels, (panel, state) => {
+      panel.webview.options = panelOptions(deps.extensionUri);
+      EvaluationPanel.current?.dispose();
+      EvaluationPanel.current = new EvaluationPanel(panel, deps);
+      void EvaluationPanel.current.evaluate(state);
+    });
   }
 
   private constructor(private readonly panel: vscode.WebviewPanel, private readonly deps: ReportDeps) {
@@ -102,14 +100,6 @@ export class EvaluationPanel extends Disposable {
     if (EvaluationPanel.current === this) EvaluationPanel.current = undefined;
     this.panel.dispose();
     super.dispose();
-  }
-}
-
-export class EvaluationSerializer implements vscode.WebviewPanelSerializer {
-  constructor(private readonly deps: ReportDeps) {}
-
-  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-    EvaluationPanel.revive(panel, this.deps, state);
   }
 }
 

@@ -5,12 +5,12 @@ import { performance } from 'node:perf_hooks';
 import picomatch from 'picomatch';
 import * as vscode from 'vscode';
 import { registerCommands, type Services } from './commands';
-import { ComparisonPanel, ComparisonSerializer, type ComparisonRun } from './comparison-panel';
+import { ComparisonPanel, type ComparisonRun } from './comparison-panel';
 import { SongDecorations } from './decorations';
 import { EngineHost } from './engine-host';
-import { EvaluationPanel, EvaluationSerializer } from './evaluation-panel';
-import { ModelPanel, ModelSerializer } from './model-panel';
-import { ReportPanel, ReportSerializer } from './report-panel';
+import { EvaluationPanel } from './evaluation-panel';
+import { ModelPanel } from './model-panel';
+import { ReportPanel } from './report-panel';
 import { Results } from './results';
 import { Scorer } from './scorer';
 import { readSettings } from './settings';
@@ -23,10 +23,10 @@ export interface HearApi extends Services {
   activationMs: number;
   statusBar: StatusBar;
   decorations: SongDecorations;
-  reportSerializer: ReportSerializer;
-  comparisonSerializer: ComparisonSerializer;
-  modelSerializer: ModelSerializer;
-  evaluationSerializer: EvaluationSerializer;
+  reportSerializer: vscode.WebviewPanelSerializer;
+  comparisonSerializer: vscode.WebviewPanelSerializer;
+  modelSerializer: vscode.WebviewPanelSerializer;
+  evaluationSerializer: vscode.WebviewPanelSerializer;
   /** Settles when the stored scores of the active model are in (or failed to load). */
   storedLoaded(): Promise<void>;
   reportFile(): string | undefined;
@@ -46,10 +46,10 @@ export function activate(context: vscode.ExtensionContext): HearApi {
   const services: Services = { extensionUri: context.extensionUri, results, host, scorer, songs, log };
   const statusBar = new StatusBar(host, scorer);
   const decorations = new SongDecorations(results);
-  const reportSerializer = new ReportSerializer(services);
-  const comparisonSerializer = new ComparisonSerializer(services);
-  const modelSerializer = new ModelSerializer(services);
-  const evaluationSerializer = new EvaluationSerializer(services);
+  const reportSerializer = ReportPanel.serializer(services);
+  const comparisonSerializer = ComparisonPanel.serializer(services);
+  const modelSerializer = ModelPanel.serializer(services);
+  const evaluationSerializer = EvaluationPanel.serializer(services);
 
   context.subscriptions.push(
     log,

@@ -4,9 +4,10 @@
 // described by the engine's modelInfo, the facts `hear models info` prints.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parseFromModel, parseModelState, type ToModel } from '../webview/protocol';
+import { parseFromModel, parseModelState, type ModelState, type ToModel } from '../webview/protocol';
 import { Disposable } from './dispose';
 import { PagePost, pageMessage } from './page-post';
+import { PanelSerializer } from './panel-serializer';
 import type { ReportDeps } from './report-panel';
 import { readSettings } from './settings';
 import { targets } from './targets';
@@ -34,17 +35,14 @@ export class ModelPanel extends Disposable {
     return ModelPanel.current.inspect(dir, false);
   }
 
-  static revive(panel: vscode.WebviewPanel, deps: ReportDeps, state: unknown): void {
-    const restored = parseModelState(state);
-    deps.log.info(`model: restoring the panel on ${restored?.dir ?? `unreadable state ${JSON.stringify(state)}`}`);
-    if (!restored) {
-      panel.dispose();
-      return;
-    }
-    panel.webview.options = panelOptions(deps.extensionUri);
-    ModelPanel.current?.dispose();
-    ModelPanel.current = new ModelPanel(panel, deps);
-    void ModelPanel.current.inspect(restored.dir, false);
+  /** Reopens the panel after a window reload, verifying the bundle again. */
+  static serializer(deps: ReportDeps): PanelSerializer<ModelState> {
+    return new PanelSerializer('model', deps.log, parseModelState, (s) => s.dir, (panel, state) => {
+      panel.webview.options = panelOptions(deps.extensionUri);
+      ModelPanel.current?.dispose();
+      ModelPanel.current = new ModelPanel(panel, deps);
+      void ModelPanel.current.inspect(state.dir, false);
+    });
   }
 
   private constructor(private readonly panel: vscode.WebviewPanel, private readonly deps: ReportDeps) {
@@ -97,14 +95,6 @@ export class ModelPanel extends Disposable {
     if (ModelPanel.current === this) ModelPanel.current = undefined;
     this.panel.dispose();
     super.dispose();
-  }
-}
-
-export class ModelSerializer implements vscode.WebviewPanelSerializer {
-  constructor(private readonly deps: ReportDeps) {}
-
-  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-    ModelPanel.revive(panel, this.deps, state);
   }
 }
 

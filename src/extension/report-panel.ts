@@ -4,9 +4,10 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SongScore } from '../core/types';
-import { parseFromWebview, parseReportState, type ReportData, type ToWebview } from '../webview/protocol';
+import { parseFromWebview, parseReportState, type ReportData, type ReportState, type ToWebview } from '../webview/protocol';
 import { Disposable } from './dispose';
 import type { EngineHost } from './engine-host';
+import { PanelSerializer } from './panel-serializer';
 import type { Results } from './results';
 import type { Scorer } from './scorer';
 import { ENVELOPE_BUCKETS, ENVELOPE_SAMPLE_RATE, peakEnvelope } from './waveform';
@@ -44,16 +45,13 @@ export class ReportPanel extends Disposable {
     ReportPanel.current = new ReportPanel(panel, deps, file);
   }
 
-  static revive(panel: vscode.WebviewPanel, deps: ReportDeps, state: unknown): void {
-    const restored = parseReportState(state);
-    deps.log.info(`report: restoring the panel on ${restored?.file ?? `unreadable state ${JSON.stringify(state)}`}`);
-    if (!restored) {
-      panel.dispose();
-      return;
-    }
-    panel.webview.options = ReportPanel.options(deps, restored.file);
-    ReportPanel.current?.dispose();
-    ReportPanel.current = new ReportPanel(panel, deps, restored.file);
+  /** Reopens the panel after a window reload on the song it showed. */
+  static serializer(deps: ReportDeps): PanelSerializer<ReportState> {
+    return new PanelSerializer('report', deps.log, parseReportState, (s) => s.file, (panel, state) => {
+      panel.webview.options = ReportPanel.options(deps, state.file);
+      ReportPanel.current?.dispose();
+      ReportPanel.current = new ReportPanel(panel, deps, state.file);
+    });
   }
 
   /** Scripts from dist/webview, styles from media, and the song's own folder for the player. */
@@ -173,13 +171,5 @@ export class ReportPanel extends Disposable {
     if (ReportPanel.current === this) ReportPanel.current = undefined;
     this.panel.dispose();
     super.dispose();
-  }
-}
-
-export class ReportSerializer implements vscode.WebviewPanelSerializer {
-  constructor(private readonly deps: ReportDeps) {}
-
-  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-    ReportPanel.revive(panel, this.deps, state);
   }
 }
