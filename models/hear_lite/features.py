@@ -4,7 +4,8 @@ An example is one track of the corpus, maybe degraded (targets.py says how and w
 training also augmented (augment.py, the recipe's probabilities). Its features, [T, INPUT_DIM] float16,
 are cached as work/features/<track_id>/<k>.npy; extraction skips every example already cached, so it can be
 stopped and resumed at will. The ablation without augmentation reads its training copies, unaugmented, from
-a second cache, work/features-plain/ (validation copies are never augmented, so they are shared). The plan of examples is a pure function of corpus.json and the seeds.
+a second cache, work/features-plain/ (validation copies are never augmented, so they are shared). The plan of
+examples is a pure function of corpus.json and the seeds.
 """
 from __future__ import annotations
 

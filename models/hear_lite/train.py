@@ -1,9 +1,10 @@
 """Training HEAR-Lite's head on cached features with the HEAR recipe; checkpointed and resumable.
 
-Per step: 8 examples (two songs, four copies of each: song_batches), each with a C-Mixup partner drawn from the whole training set by label distance
-(never its own song); both go through the head to the pooled representation, one lambda ~ Beta(2, 2) mixes
-representations and labels; loss SmoothL1 + beta_rank x ListMLE; gradients accumulated over 4 steps, clipped
-at norm 1.0; Adam (lr, weight decay as published); learning rate halved on a 400-step plateau.
+Per step: 8 examples (two songs, four copies of each: song_batches), each with a C-Mixup partner drawn from
+the whole training set by label distance (never its own song); both go through the head to the pooled
+representation, one lambda ~ Beta(2, 2) mixes representations and labels; loss SmoothL1 + beta_rank x
+ListMLE; gradients accumulated over 4 steps, clipped at norm 1.0; Adam (weight decay as published, learning
+rate LEARNING_RATE); learning rate halved on a 400-step plateau.
 
 One deviation from HEAR, for the CPU: each training example is a random crop of CROP_FRAMES frames (30 s)
 of its song's features (the features themselves were computed on the whole song, so the track-scale
