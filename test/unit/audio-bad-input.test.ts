@@ -73,6 +73,13 @@ describe('bad input', () => {
     await refuses('random.mp3', ['UNSUPPORTED_FORMAT', 'CORRUPT']);
   });
 
+  test('random bytes: the cause says the bytes are no audio container, whichever decoder gave up', async () => {
+    writeFileSync(file('noise.wav'), noiseBytes(65536, 3));
+    const error = await refuses('noise.wav', 'UNSUPPORTED_FORMAT');
+    assert.match(error.message, /noise\.wav/);
+    assert.match(error.message, /not a recognised audio format: its first bytes match no audio container/);
+  });
+
   test('WAV header claiming 4 GB or (RF64) 2 TB of data in a 2 KB file -> TRUNCATED, nothing allocated', async () => {
     const data = pcm16(tone(440, 8000, 0.1));
     writeFileSync(file('claims-4gb.wav'), wavFile({ channels: 2, sampleRate: 44100, bitsPerSample: 16, declaredDataBytes: 0xfffffff0 }, data));
@@ -207,7 +214,8 @@ describe('bad input', () => {
     try {
       const error = await refuses('song.m4a', 'NO_DECODER');
       assert.match(error.message, /needs ffmpeg, which is not on PATH: install ffmpeg/);
-      await refuses('random.wav', 'UNSUPPORTED_FORMAT');
+      const random = await refuses('random.wav', 'UNSUPPORTED_FORMAT');
+      assert.match(random.message, /match no audio container \(.*\), and there is no ffmpeg on PATH to try/);
       await refuses('adpcm.wav', 'UNSUPPORTED_FORMAT');
     } finally {
       process.env.PATH = saved;

@@ -9,7 +9,7 @@ import { ByteReader } from './byte-reader';
 import { checkDecodedLength, checkOggEnd, decodeWithCodec, type NativeCodec } from './codecs';
 import { decodeWithFfmpeg, findFfmpeg, noDecoderError } from './ffmpeg';
 import { checkRegularFile, readContainerFacts, type ContainerFacts } from './metadata';
-import { SNIFF_BYTES, id3v2Size, sniffContainer, type Container } from './sniff';
+import { NO_CONTAINER, SNIFF_BYTES, id3v2Size, sniffContainer, type Container } from './sniff';
 import { decodeWav } from './wav';
 
 export interface DecodeRequest {
@@ -117,7 +117,7 @@ export async function decodeFile(request: DecodeRequest): Promise<DecodedAudio> 
     const ffmpeg = findFfmpeg();
     if (!ffmpeg) {
       if (container === 'unknown') {
-        throw new HearError('UNSUPPORTED_FORMAT', 'not a recognised audio format (no built-in decoder matches its contents, and no ffmpeg on PATH to try)', file);
+        throw new HearError('UNSUPPORTED_FORMAT', `${NO_CONTAINER}, and there is no ffmpeg on PATH to try`, file);
       }
       throw noDecoderError(file, FFMPEG_NAMES[container] ?? container);
     }

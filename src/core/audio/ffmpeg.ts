@@ -8,6 +8,7 @@ import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { HearError } from '../errors';
 import { ByteReader } from './byte-reader';
+import { NO_CONTAINER } from './sniff';
 import { decodeWav, type DecodedWav } from './wav';
 
 /** Absolute path of ffmpeg on PATH, or undefined. Looked up per call: PATH may change. */
@@ -66,7 +67,11 @@ export async function decodeWithFfmpeg(ffmpeg: string, options: FfmpegDecodeOpti
   const failure = (code: number | null): HearError => {
     // ffmpeg prefixes its complaint with the input path; the HearError names the file already.
     const last = stderr.trim().split('\n').pop()?.replace(`${path.resolve(file)}: `, '').trim() || `exit code ${code}`;
-    const unrecognised = options.container === 'unknown' || /Invalid data found|matches no streams/.test(stderr);
+    if (options.container === 'unknown') {
+      // ffmpeg's own words for bytes it cannot place ("Invalid argument") do not say what is wrong.
+      return new HearError('UNSUPPORTED_FORMAT', `${NO_CONTAINER}, and ffmpeg could not read it either (${last})`, file);
+    }
+    const unrecognised = /Invalid data found|matches no streams/.test(stderr);
     return new HearError(unrecognised ? 'UNSUPPORTED_FORMAT' : 'CORRUPT', `ffmpeg could not decode it: ${last}`, file);
   };
   let decoded: DecodedWav;

@@ -16,6 +16,9 @@ export type Container =
   | 'aac'
   | 'unknown';
 
+/** The cause of a refusal when sniffing found no container ('unknown'). */
+export const NO_CONTAINER = 'not a recognised audio format: its first bytes match no audio container (WAV, FLAC, Ogg, MP3, MP4, Matroska, AIFF, ASF, AAC)';
+
 /** Bytes of a file's start that sniffing looks at (after any ID3v2 tag). */
 export const SNIFF_BYTES = 1 << 16;
 
