@@ -36,6 +36,7 @@ const builds = [
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   { ...node, entryPoints: { 'audio-worker': 'src/core/audio/audio-worker.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { 'inference-worker': 'src/core/runtime/inference-worker.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { 'compare-worker': 'src/core/compare/compare-worker.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', plugins: [lazyCoreApi] },
   { ...node, entryPoints: { 'core-api': 'src/extension/core-api.ts' }, outdir: 'dist' },
   {

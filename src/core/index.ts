@@ -7,6 +7,7 @@ export { EXECUTION_PROVIDERS, PROVIDER_CHOICES, parseProviderChoice } from './ru
 export * from './types';
 // Checkpoint review: comparisons, evaluation against labels, exports (hear compare / eval / export and the extension).
 export { compareScores, isWorse, type ChangedSong, type CompareOptions, type Comparison, type ComparisonRow, type Verdict } from './compare/compare';
+export { compareScoresInWorker, disposeCompareWorker } from './compare/in-worker';
 export { commonFolder, pairSongs } from './compare/pairing';
 export { comparisonCells, comparisonMarkdown, pairingLine } from './exports/comparison';
 export { comparisonReportHtml, folderReportHtml, songReportHtml } from './exports/html-report';

@@ -1,7 +1,7 @@
 // Compare Folders: checkpoint B's songs against baseline A's in a webview panel
 // (the shape of VS Code's webview sample: one panel, createOrShow / revive,
 // strict CSP, messages checked, a serializer). Both folders are scored through
-// the engine (stored scores reused), compared with the engine's compareScores
+// the engine (stored scores reused), compared with the engine's compareScores on a worker thread
 // (the numbers `hear compare` prints) and drawn by dist/webview/comparison.js.
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
@@ -108,7 +108,7 @@ export class ComparisonPanel extends Disposable {
       const inA = new Set(filesA);
       const songsA = scored.scores.filter((s) => inA.has(s.file));
       const songsB = scored.scores.filter((s) => !inA.has(s.file));
-      const comparison = core.compareScores(songsA, songsB, { nameA: shownPath(state.a), nameB: shownPath(state.b), rootA: state.a, rootB: state.b });
+      const comparison = await core.compareScoresInWorker(songsA, songsB, { nameA: shownPath(state.a), nameB: shownPath(state.b), rootA: state.a, rootB: state.b });
       const failedA = scored.failures.filter((f) => inA.has(f.file)).length;
       const failedB = scored.failures.length - failedA;
       if (scored.failures.length) comparison.warnings.push(`${scored.failures.length} songs failed to score (A ${failedA}, B ${failedB}) and are left out.`);

@@ -120,6 +120,7 @@ export class EngineHost extends Disposable {
     const current = this.current;
     this.current = undefined;
     await current?.engine.then((e) => e.dispose(), () => undefined);
+    await this.core?.then((core) => core.disposeCompareWorker(), () => undefined);
   }
 
   override dispose(): void {

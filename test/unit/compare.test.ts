@@ -3,8 +3,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { compareScores, isWorse } from '../../src/core/compare/compare';
+import { compareScoresInWorker, disposeCompareWorker } from '../../src/core/compare/in-worker';
+import { HearError } from '../../src/core/errors';
 import { commonFolder, pairSongs } from '../../src/core/compare/pairing';
 import type { ScoredSong } from '../../src/core/labels';
 import { DIMENSIONS, OFFICIAL_THRESHOLDS, type ModelRef } from '../../src/core/types';
@@ -126,3 +128,24 @@ describe('pairing', () => {
     assert.equal(commonFolder(['C:\\r\\a\\1.wav', 'C:\\r\\a\\b\\2.wav']), 'C:/r/a');
   });
 });
+
+describe('compareScores on a worker thread', () => {
+  after(disposeCompareWorker);
+
+  it('gives the same comparison as on the caller\'s thread, and the caller\'s event loop keeps turning', async () => {
+    const many = (folder: string, shift: number) => run(folder, Array.from({ length: 40 }, () => golden.a).flat().map((s) => s.map((v) => v + shift)));
+    const [a, b] = [many('ckpt-a', 0), many('ckpt-b', 0.01)];
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const inWorker = await compareScoresInWorker(a, b, { nameA: 'ckpt-a', nameB: 'ckpt-b' });
+    clearInterval(timer);
+    assert.deepEqual(inWorker, compareScores(a, b, { nameA: 'ckpt-a', nameB: 'ckpt-b' }));
+    assert.ok(ticks > 3, `the event loop turned ${ticks} times while ${a.length} pairs were compared`);
+  });
+
+  it('rejects with the engine\'s HearError', async () => {
+    await assert.rejects(compareScoresInWorker([], run('ckpt-b', golden.b)), (err: unknown) =>
+      err instanceof HearError && err.code === 'BAD_LABELS' && /nothing to compare: A has 0 scored songs/.test(err.message));
+  });
+});
+
