@@ -17,6 +17,8 @@ def main(argv: list[str] | None = None) -> int:
     feats.add_argument("--work", type=Path, required=True)
     feats.add_argument("--no-augment", action="store_true",
                        help="cache the training copies unaugmented (work/features-plain/, for the ablation)")
+    feats.add_argument("--shard", default="0/1", metavar="K/N",
+                       help="make only every N-th example, from the K-th: run N of these side by side")
     train = commands.add_parser("train", help="train the head on cached features (resumable)")
     train.add_argument("--work", type=Path, required=True)
     train.add_argument("--run", type=Path, required=True, help="run folder: checkpoints and log")
@@ -70,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         examples, wav_of = load_plan(args.work)
         if args.no_augment:
             examples = without_augmentation([e for e in examples if e.split == "train"])
-        made = extract(args.work, examples, wav_of, log)
+        k, n = (int(v) for v in args.shard.split("/"))
+        made = extract(args.work, examples, wav_of, log, shard=(k, n))
         print(f"features: {made} made, {len(examples)} planned")
     elif args.command == "rebuild":
         for step in (["corpus", "--work", str(args.work)], ["features", "--work", str(args.work)],

@@ -19,7 +19,9 @@ PROXY_NOTE = ("HEAR-Lite learned targets set by the tier of its training music a
               "controlled degradations (splices, tempo/key jumps, off-key layers, shuffled bars, loops, "
               "silences, vocoder artefacts, codecs, noise, clipping), not human ratings.")
 SOURCE_DESCRIPTIONS = {
-    "timbre": "48-band log-mel (two 512-point windows per 40 ms frame) minus the call mean, and that mean.",
+    "timbre": "48-band log-mel (two 512-point windows per 40 ms frame) minus the call mean, and the call's "
+              "mean, spread, structure and artefact numbers (band limits, codec holes, noise floor, clipping, "
+              "combs, cuts).",
     "harmony": "Chroma (1.5 kHz analysis), 8-band onsets, and the call's mean chroma, key-profile "
                "correlations and onset autocorrelation at tempo lags.",
 }

@@ -98,15 +98,17 @@ def example_audio(ex: Example, wav_of: dict[str, Path]) -> np.ndarray:
     return audio
 
 
-def extract(work: Path, examples: list[Example], wav_of: dict[str, Path], log=print) -> int:
-    """Cache the features of every example not cached yet; returns how many were made."""
+def extract(work: Path, examples: list[Example], wav_of: dict[str, Path], log=print,
+            shard: tuple[int, int] = (0, 1)) -> int:
+    """Cache the features of every example not cached yet; returns how many were made. shard=(k, n): only
+    the k-th of every n examples, so that n processes can share the work."""
     sources = build_sources()
     made = 0
     # Copy k of every track before copy k + 1, tracks in a seeded order: a partial cache is a balanced sample.
     examples = sorted(examples, key=lambda e: (int(e.key.split("#")[1]), _seed(e.key)))
     for i, ex in enumerate(examples):
         path = feature_path(work, ex)
-        if path.exists():
+        if i % shard[1] != shard[0] or path.exists():
             continue
         feats = stream_features(sources, example_audio(ex, wav_of)).astype(np.float16)
         path.parent.mkdir(parents=True, exist_ok=True)

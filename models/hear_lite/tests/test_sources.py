@@ -68,6 +68,27 @@ def test_timbre_structure_numbers_see_endings_loops_and_silences():
     assert silent[2] > 0.2 and structure(song)[2] < 0.01  # share of near-silent frames
 
 
+def test_timbre_artefact_numbers_see_noise_band_limits_codecs_clipping_and_combs():
+    from hear_lite import degrade
+    source, rng = sources.TimbreSource().eval(), np.random.default_rng(0)
+    song = synthetic_song(30.0, modulate=True)
+    names = ("cliff", "wide_cliff", "dead", "bass", "high", "holes", "flat", "floor_high", "floor", "crest",
+             "at_peak", "rough_mid", "rough_high", "flicker", "last", "cuts")
+    artefacts = lambda a: dict(zip(names, run(source, a)[0, 152:] / 0.25))
+    clean = artefacts(song)
+    noisy = artefacts(degrade.added_noise(song, RATE, 1.0, rng))
+    assert noisy["dead"] < 0.1 < clean["dead"] and noisy["high"] > clean["high"] + 1  # noise fills the top
+    limited = artefacts(degrade.band_limit(song, RATE, 1.0, rng))
+    assert limited["wide_cliff"] > clean["wide_cliff"] + 1 and limited["bass"] < clean["bass"] - 2
+    assert artefacts(degrade.low_bitrate(song, RATE, 1.0, rng))["wide_cliff"] > clean["wide_cliff"] + 0.8
+    clipped = artefacts(degrade.clipping(song, RATE, 1.0, rng))
+    assert clipped["at_peak"] > 10 * (clean["at_peak"] + 0.1) and clipped["crest"] < clean["crest"] - 0.5
+    assert artefacts(degrade.metallic(song, RATE, 1.0, rng))["rough_high"] > clean["rough_high"] + 0.3
+    assert artefacts(degrade.robotic(song, RATE, 1.0, rng))["rough_mid"] > clean["rough_mid"] + 0.3
+    faded = (song * np.minimum(1, np.linspace(8, 0, len(song)))).astype(np.float32)
+    assert artefacts(degrade.cut_ending(faded, RATE, 1.0, rng))["last"] > artefacts(faded)["last"] + 1
+
+
 @pytest.mark.skipif(unavailable_reason() is not None, reason=str(unavailable_reason()))
 @pytest.mark.parametrize("name", list(sources.SOURCES))
 def test_onnx_export_matches_pytorch(name, tmp_path):

@@ -32,7 +32,7 @@ def test_plan_is_deterministic_and_keeps_song_ids():
 def test_stream_columns_pick_whole_streams():
     assert len(train.stream_columns((0, 1, 2, 3))) == INPUT_DIM
     cols = train.stream_columns((0, 2))  # the first source at both scales
-    dims = [152 if s["source"] == "timbre" else 72 for s in STREAMS]
+    dims = [168 if s["source"] == "timbre" else 72 for s in STREAMS]
     assert len(cols) == dims[0] + dims[2] and cols[0] == 0 and cols[dims[0]] == dims[0] + dims[1]
 
 
@@ -78,3 +78,20 @@ def test_song_batches_rank_a_clean_song_against_its_own_degraded_copies():
             assert sum(plan[idx[k]].degradation == targets.CLEAN for k in mine) == 1
         seen += songs
     assert all(seen.count(s) == train.GROUP_SIZE * train.GROUPS_PER_SONG for s in set(seen))
+
+
+def test_shards_split_the_extraction_between_processes(tmp_path):
+    from hear_lite.audio import write_wav16
+
+    from .conftest import RATE, synthetic_song
+    tracks = [t for t in TRACKS if t["package"] in ("pa", "pc")]
+    wav_of = {}
+    for k, t in enumerate(tracks):
+        wav_of[t["track_id"]] = tmp_path / t["wav"]
+        wav_of[t["track_id"]].parent.mkdir(parents=True, exist_ok=True)
+        write_wav16(wav_of[t["track_id"]], synthetic_song(6.0, seed=k), RATE)
+    plan = [e for e in features.plan_examples(tracks) if e.degradation in (targets.CLEAN, "added_noise", "clipping")]
+    made = [features.extract(tmp_path, plan, wav_of, log=lambda _: None, shard=(k, 2)) for k in (0, 1)]
+    assert made[0] + made[1] == len(plan) and abs(made[0] - made[1]) <= 1  # every example once, halves
+    assert all(features.feature_path(tmp_path, e).exists() for e in plan)
+    assert features.extract(tmp_path, plan, wav_of, log=lambda _: None) == 0  # all cached: nothing to redo
