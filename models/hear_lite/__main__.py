@@ -52,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     table = commands.add_parser("ablations", help="the model card's ablation table from training runs (markdown)")
     table.add_argument("--runs", type=Path, nargs="+", required=True, help="run folders, the full recipe first")
     table.add_argument("--epoch", type=int, required=True, help="compare every run at this epoch")
+    checked = commands.add_parser("check-table", help="the model card's degradation-check table (markdown)")
+    checked.add_argument("--report", type=Path, required=True, help="a report written by check --out")
     material = commands.add_parser("corpus-table", help="the model card's training-material table (markdown)")
     material.add_argument("--work", type=Path, required=True)
     smoke = commands.add_parser("smoke", help="CI: train a few steps on synthetic songs, export, validate")
@@ -151,6 +153,10 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "ablations":
         from .report import ablation_table
         print(ablation_table(args.runs, args.epoch))
+    elif args.command == "check-table":
+        import json
+        from .report import check_table
+        print(check_table(json.loads(args.report.read_text())["families"]))
     elif args.command == "corpus-table":
         import json
         from .report import corpus_table

@@ -1,10 +1,12 @@
-"""The model card's ablation table, from training runs' logs (log.jsonl, config.json): one row per run at a
-given epoch, so runs trained for the same number of epochs compare like for like."""
+"""The model card's tables: ablations from training runs' logs (log.jsonl, config.json), one row per run at a
+given epoch so that runs trained for the same number of epochs compare like for like; the degradation check
+from `check --out`'s report; the training material from corpus.json."""
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+from .check import PAIR_GOAL, SPEARMAN_GOAL
 from .model import STREAMS
 
 METRICS = ("LCC", "SRCC", "KTAU", "TTA")
@@ -38,6 +40,26 @@ def ablation_table(runs: list[Path], epoch: int) -> str:
     for r in rows:
         lines.append(f"| {r['variant']} | " + " | ".join(f"{r[m]:.3f}" for m in METRICS) +
                      f" | {r['clean_above']:.3f} |")
+    return "\n".join(lines)
+
+
+def check_table(families: dict[str, dict]) -> str:
+    """One row per degradation family of a check report (check.degradation_check, or the "families" of
+    `check --out`): the share of pairs with the clean track above, per severity and overall, the Spearman
+    of the fall, and which goals the family meets; then the mean row."""
+    severities = list(next(iter(families.values()))["pairs_by_severity"])
+    lines = ["| family | " + " | ".join(severities) + " | all severities | Spearman | goals |",
+             "|---" * (len(severities) + 4) + "|"]
+    for name, r in families.items():
+        met = [label for label, ok in (("pairs", r["pairs_clean_above"] >= PAIR_GOAL),
+                                       ("Spearman", r["spearman_fall"] >= SPEARMAN_GOAL)) if ok]
+        goals = "both" if len(met) == 2 else f"{met[0]} only" if met else "missed"
+        lines.append(f"| {name.replace('_', ' ')} | " + " | ".join(f"{v:.0%}" for v in r["pairs_by_severity"].values())
+                     + f" | {r['pairs_clean_above']:.0%} | {r['spearman_fall']:.2f} | {goals} |")
+    mean = lambda key: sum(r[key] for r in families.values()) / len(families)
+    by_severity = [sum(r["pairs_by_severity"][s] for r in families.values()) / len(families) for s in severities]
+    lines.append("| **mean** | " + " | ".join(f"{v:.0%}" for v in by_severity)
+                 + f" | {mean('pairs_clean_above'):.0%} | {mean('spearman_fall'):.2f} | |")
     return "\n".join(lines)
 
 

@@ -38,3 +38,15 @@ def test_corpus_table_sums_tracks_and_hours_per_package_tier_and_split():
     assert lines[2:] == ["| midi | pa | train | 1 | 0.10 |",
                          "| mma | mma (auto-accompaniment styles) | validation | 2 | 0.10 |",
                          "| produced | pa | train | 2 | 1.00 |"]
+
+
+def test_check_table_shows_every_severity_the_goals_met_and_the_means():
+    families = {"added_noise": {"pairs_clean_above": 0.95, "spearman_fall": 0.9,
+                                "pairs_by_severity": {"0.25": 0.8, "0.5": 1.0, "0.75": 1.0, "1.0": 1.0}},
+                "metallic": {"pairs_clean_above": 0.5, "spearman_fall": 0.85,
+                             "pairs_by_severity": {"0.25": 0.2, "0.5": 0.4, "0.75": 0.6, "1.0": 0.8}}}
+    table = report.check_table(families).splitlines()
+    assert table[0] == "| family | 0.25 | 0.5 | 0.75 | 1.0 | all severities | Spearman | goals |"
+    assert table[2] == "| added noise | 80% | 100% | 100% | 100% | 95% | 0.90 | both |"
+    assert table[3] == "| metallic | 20% | 40% | 60% | 80% | 50% | 0.85 | Spearman only |"
+    assert table[4] == "| **mean** | 50% | 70% | 80% | 90% | 72% | 0.88 | |"
