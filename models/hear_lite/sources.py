@@ -79,7 +79,7 @@ def downsample(x: Tensor, kernel: Tensor, factor: int) -> Tensor:
     """conv1d(x zero-padded by taps // 2 on both sides, kernel, stride=factor) for x [B, 1, n], in PIECES
     pieces of output (each piece's input sliced and padded on its own) so that no padded copy of the whole
     call is made. Every piece after the first starts at least taps // 2 samples in (calls of 3 frames and
-    more have 22 or more outputs per piece)."""
+    more have 23 or more outputs per piece)."""
     taps = kernel.shape[-1]
     half = taps // 2
     outputs = torch.div(traced(x.shape[2]) - 1, factor, rounding_mode="floor") + 1

@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
 
 from hear_lite import sources
 from hear_tools.export import export_source
@@ -21,6 +22,17 @@ def test_frame_contract(name, samples):
     source = sources.SOURCES[name]().eval()
     out = run(source, np.random.default_rng(0).uniform(-0.5, 0.5, samples).astype(np.float32))
     assert out.shape == (samples // 960, source.dim) and np.isfinite(out).all()
+
+
+@pytest.mark.parametrize("samples", [960 * 3, 960 * 3 + 959, 24000 * 5 + 17, 24000 * 61])
+def test_pieces_give_the_numbers_of_one_pass(samples):
+    x = torch.from_numpy(np.random.default_rng(1).uniform(-0.5, 0.5, (1, 1, samples)).astype(np.float32))
+    kernels, frames = sources.dft_kernels(512), samples // 960
+    spec = F.conv1d(F.pad(x, (0, 512)), kernels, stride=480)[:, :, : 2 * frames]
+    real, imag = spec.chunk(2, dim=1)
+    assert torch.allclose(sources.power_frames(x, kernels, 480, frames, 2), real * real + imag * imag, rtol=1e-4, atol=1e-3)
+    kernel = torch.tensor(sources.lowpass_kernel(700.0, 255, RATE)[None, None, :], dtype=torch.float32)
+    assert torch.allclose(sources.downsample(x, kernel, 16), F.conv1d(F.pad(x, (127, 127)), kernel, stride=16), atol=1e-6)
 
 
 def test_chroma_of_a_tone_is_its_pitch_class():
