@@ -35,6 +35,14 @@ export class HearError extends Error {
   }
 }
 
+/**
+ * The cause alone of a HearError's message (which starts "file: "), to rebuild the error on the
+ * other side of a thread boundary without doubling the file.
+ */
+export function causeOf(message: string, file: string | undefined): string {
+  return file && message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message;
+}
+
 /** Turn anything thrown into a HearError about `file`, keeping known causes. */
 export function asHearError(err: unknown, file: string, fallback: HearErrorCode = 'CORRUPT'): HearError {
   if (err instanceof HearError) return err;

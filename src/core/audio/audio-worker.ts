@@ -2,7 +2,7 @@
 // samples back by transferring their buffer (no copy). Built to dist/audio-worker.js by esbuild.mjs.
 
 import { parentPort } from 'node:worker_threads';
-import { asHearError } from '../errors';
+import { asHearError, causeOf } from '../errors';
 import { decodeFile } from './decode';
 import type { DecodeReply, DecodeRequest } from './protocol';
 
@@ -17,9 +17,7 @@ port.on('message', (request: DecodeRequest) => {
     },
     (err: unknown) => {
       const error = asHearError(err, request.file);
-      const prefix = `${request.file}: `;
-      const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
-      const reply: DecodeReply = { ok: false, code: error.code, message, file: request.file };
+      const reply: DecodeReply = { ok: false, code: error.code, message: causeOf(error.message, request.file), file: request.file };
       port.postMessage(reply);
     },
   );

@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { HearError } from '../errors';
 import type { AudioInfo } from '../types';
 import { scriptWorker } from '../worker-script';
-import { WorkerCancelledError, WorkerPool } from './pool';
+import { WorkerCancelledError, WorkerPool } from '../worker-pool';
 import type { DecodeReply, DecodeRequest } from './protocol';
 
 export interface LoadAudioOptions {

@@ -2,9 +2,9 @@
 // (measured: 1.1 s for 1,000 paired songs, 4.4 s for 5,000), which must not block the caller's event
 // loop (the extension host, a progress bar).
 
-import { HearError, type HearErrorCode } from '../errors';
+import { causeOf, HearError, type HearErrorCode } from '../errors';
 import type { ScoredSong } from '../labels';
-import { WorkerPool } from '../audio/pool';
+import { WorkerPool } from '../worker-pool';
 import { scriptWorker } from '../worker-script';
 import type { CompareOptions, Comparison } from './compare';
 
@@ -28,8 +28,7 @@ export async function compareScoresInWorker(a: ScoredSong[], b: ScoredSong[], op
   const reply = await pool.run<CompareReply>(request);
   if (reply.ok) return reply.comparison;
   if (!reply.code) throw new Error(reply.message);
-  const prefix = reply.file ? `${reply.file}: ` : '';
-  throw new HearError(reply.code, reply.message.slice(prefix.length), reply.file);
+  throw new HearError(reply.code, causeOf(reply.message, reply.file), reply.file);
 }
 
 /** Terminate the comparison worker (extension deactivate, tests); the next comparison starts a new one. */

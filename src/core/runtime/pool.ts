@@ -1,11 +1,11 @@
 // Inference workers for the engine: started on demand up to a size, one song per worker at a
 // time (each with its own sessions, so `--jobs 2` runs two graphs truly in parallel). Not the
-// audio module's WorkerPool: a song here reports progress as it goes, and cancelling must keep
+// shared WorkerPool (worker-pool.ts): a song here reports progress as it goes, and cancelling must keep
 // the worker and its loaded sessions (seconds to rebuild for a large bundle), so the worker stops
 // at its next graph boundary instead of being terminated. Idle workers are unref'd so they never
 // keep a process alive.
 import type { Worker } from 'node:worker_threads';
-import { HearError } from '../errors';
+import { causeOf, HearError } from '../errors';
 import type { Log } from '../log';
 import type { PipelineInput, PipelinePlan, PipelineResult } from '../pipeline';
 import type { ProviderReport } from '../types';
@@ -165,12 +165,7 @@ export class InferencePool {
       void this.stop(slot);
     }, IDLE_RELEASE_MS).unref();
     if (reply.type === 'done') job.resolve(reply.result);
-    else job.reject(new HearError(reply.error.code ?? 'INFERENCE', stripFile(reply.error.message, reply.error.file), reply.error.file));
+    else job.reject(new HearError(reply.error.code ?? 'INFERENCE', causeOf(reply.error.message, reply.error.file), reply.error.file));
     this.pump();
   }
-}
-
-/** HearError prefixes its message with "file: "; rebuilding one must not double it. */
-function stripFile(message: string, file: string | undefined): string {
-  return file && message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message;
 }

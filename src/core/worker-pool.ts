@@ -111,7 +111,7 @@ export class WorkerPool {
     if (queued >= 0) this.queue.splice(queued, 1);
     const slot = this.slots.find((s) => s.job === job);
     if (slot) {
-      // Decoding is synchronous WASM work: stopping the thread is the only prompt way to stop it.
+      // A job (decoding, a comparison) is synchronous work: stopping the thread is the only prompt way to stop it.
       slot.job = undefined;
       this.slots = this.slots.filter((s) => s !== slot);
       void slot.worker.terminate();

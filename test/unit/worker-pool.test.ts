@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import * as esbuild from 'esbuild';
-import { WorkerCancelledError, WorkerPool } from '../../src/core/audio/pool';
+import { WorkerCancelledError, WorkerPool } from '../../src/core/worker-pool';
 import { scriptWorker } from '../../src/core/worker-script';
 import { wavFile } from './audio-helpers';
 import { tempDir } from './engine-helpers';
