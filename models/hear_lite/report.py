@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .check import PAIR_GOAL, SPEARMAN_GOAL
+from .check import goals_met
 from .model import STREAMS
 
 METRICS = ("LCC", "SRCC", "KTAU", "TTA")
@@ -51,8 +51,7 @@ def check_table(families: dict[str, dict]) -> str:
     lines = ["| family | " + " | ".join(severities) + " | all severities | Spearman | goals |",
              "|---" * (len(severities) + 4) + "|"]
     for name, r in families.items():
-        met = [label for label, ok in (("pairs", r["pairs_clean_above"] >= PAIR_GOAL),
-                                       ("Spearman", r["spearman_fall"] >= SPEARMAN_GOAL)) if ok]
+        met = [label for label, ok in zip(("pairs", "Spearman"), goals_met(r)) if ok]
         goals = "both" if len(met) == 2 else f"{met[0]} only" if met else "missed"
         lines.append(f"| {name.replace('_', ' ')} | " + " | ".join(f"{v:.0%}" for v in r["pairs_by_severity"].values())
                      + f" | {r['pairs_clean_above']:.0%} | {r['spearman_fall']:.2f} | {goals} |")

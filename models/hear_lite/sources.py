@@ -44,6 +44,14 @@ def traced(size) -> Tensor:
     return size if isinstance(size, Tensor) else torch.tensor(size)
 
 
+def piece_bounds(count, unit: int = 1) -> list[tuple[Tensor, Tensor]]:
+    """[start, end) of PIECES consecutive pieces covering `count` items, each piece a multiple of `unit`
+    items (the last ones shorter or empty)."""
+    total = traced(count) * unit
+    per = torch.div(traced(count) + PIECES - 1, PIECES, rounding_mode="floor") * unit
+    return [(torch.minimum(k * per, total), torch.minimum((k + 1) * per, total)) for k in range(PIECES)]
+
+
 def power_frames(x: Tensor, kernels: Tensor, stride: int, frames: Tensor, per_frame: int = 1,
                  reduce=lambda power: power) -> Tensor:
     """|DFT|^2 [B, bins, windows] of `frames * per_frame` windows every `stride` samples, passed through
@@ -54,13 +62,9 @@ def power_frames(x: Tensor, kernels: Tensor, stride: int, frames: Tensor, per_fr
     one pass, holding one piece's spectrum at a time and `reduce`'s smaller output of the rest. Measured
     for a 10-minute call, peak memory above the input: timbre 142 -> 90 MB, harmony 116 -> 27 MB (with
     `downsample`)."""
-    frames = traced(frames)
     width = kernels.shape[-1]
-    per_piece = torch.div(frames + PIECES - 1, PIECES, rounding_mode="floor") * per_frame
-    total = frames * per_frame
     parts = []
-    for k in range(PIECES):
-        start, end = torch.minimum(k * per_piece, total), torch.minimum((k + 1) * per_piece, total)
+    for start, end in piece_bounds(frames, per_frame):
         piece = F.pad(x[:, :, start * stride: end * stride + width], (0, width))
         spec = F.conv1d(piece, kernels, stride=stride)[:, :, : end - start]
         real, imag = spec.chunk(2, dim=1)
@@ -70,9 +74,7 @@ def power_frames(x: Tensor, kernels: Tensor, stride: int, frames: Tensor, per_fr
 
 def sample_pieces(x: Tensor) -> list[Tensor]:
     """x [B, n] as PIECES consecutive pieces, for elementwise work on a long call one piece at a time."""
-    n = traced(x.shape[1])
-    per = torch.div(n + PIECES - 1, PIECES, rounding_mode="floor")
-    return [x[:, torch.minimum(k * per, n): torch.minimum((k + 1) * per, n)] for k in range(PIECES)]
+    return [x[:, start:end] for start, end in piece_bounds(x.shape[1])]
 
 
 def downsample(x: Tensor, kernel: Tensor, factor: int) -> Tensor:
@@ -83,10 +85,8 @@ def downsample(x: Tensor, kernel: Tensor, factor: int) -> Tensor:
     taps = kernel.shape[-1]
     half = taps // 2
     outputs = torch.div(traced(x.shape[2]) - 1, factor, rounding_mode="floor") + 1
-    per = torch.div(outputs + PIECES - 1, PIECES, rounding_mode="floor")
     parts = []
-    for k in range(PIECES):
-        start, end = torch.minimum(k * per, outputs), torch.minimum((k + 1) * per, outputs)
+    for k, (start, end) in enumerate(piece_bounds(outputs)):
         first = start * factor - half if k else 0
         piece = F.pad(x[:, :, first: (end - 1) * factor + taps - half], (0 if k else half, taps))
         parts.append(F.conv1d(piece, kernel, stride=factor)[:, :, : end - start])
@@ -173,10 +173,10 @@ class TimbreSource(nn.Module):
         high_share = torch.log(power[:, HIGH:].sum(dim=(1, 2)) / (power.sum(dim=(1, 2)) + EPS) + EPS).unsqueeze(1)
 
         upper = logpower[:, 64:]  # 3-12 kHz
-        frame_mean = torch.log(torch.exp(upper).mean(dim=1, keepdim=True) + EPS)
+        frame_mean = torch.log((power[:, 64:] + EPS).mean(dim=1, keepdim=True) + EPS)  # = exp(upper), no exp
         holes = torch.sigmoid(2.0 * (frame_mean - 3.4 - upper)).mean(dim=(1, 2)).unsqueeze(1)
         top = logpower[:, HIGH:]
-        top_mean = torch.log(torch.exp(top).mean(dim=1) + EPS)  # [B, F]
+        top_mean = torch.log((power[:, HIGH:] + EPS).mean(dim=1) + EPS)  # [B, F]
         flatness = (top_mean - top.mean(dim=1)).mean(dim=1, keepdim=True)
         smooth = lambda x: F.avg_pool1d(x.unsqueeze(1), 5, 1, padding=2, count_include_pad=False).squeeze(1)
         quietest = [smooth(x).min(dim=1, keepdim=True).values - x.mean(dim=1, keepdim=True) for x in (top_mean, loudness)]
