@@ -102,6 +102,8 @@ def extract(work: Path, examples: list[Example], wav_of: dict[str, Path], log=pr
             shard: tuple[int, int] = (0, 1)) -> int:
     """Cache the features of every example not cached yet; returns how many were made. shard=(k, n): only
     the k-th of every n examples, so that n processes can share the work."""
+    if not 0 <= shard[0] < shard[1]:
+        raise ValueError(f"shard {shard[0]}/{shard[1]}: K must be 0 to N - 1 (K/N: every N-th example from the K-th)")
     sources = build_sources()
     made = 0
     # Copy k of every track before copy k + 1, tracks in a seeded order: a partial cache is a balanced sample.

@@ -2,6 +2,7 @@
 import json
 
 import numpy as np
+import pytest
 import torch
 
 from hear_lite import features, targets, train
@@ -95,3 +96,5 @@ def test_shards_split_the_extraction_between_processes(tmp_path):
     assert made[0] + made[1] == len(plan) and abs(made[0] - made[1]) <= 1  # every example once, halves
     assert all(features.feature_path(tmp_path, e).exists() for e in plan)
     assert features.extract(tmp_path, plan, wav_of, log=lambda _: None) == 0  # all cached: nothing to redo
+    with pytest.raises(ValueError, match="shard 2/2: K must be 0 to N - 1"):
+        features.extract(tmp_path, plan, wav_of, log=lambda _: None, shard=(2, 2))  # would make nothing
