@@ -7,12 +7,14 @@
 // installed, else the test fixture (test/fixtures/tiny-hear).
 //
 //   node --import tsx scripts/bench.ts [--json] [--only audio|head|pipeline|rss] [--model ID|PATH] [--songs N]
-//   (--only rss: just the peak RSS figure)
+//     [--ep cpu|webgpu|cuda|...]
+//   (--only rss: just the peak RSS figure; --ep: the pipeline's execution provider, cpu by default, for the
+//   GPU machine's check in scripts/bench-engine-device.sh)
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_MODEL_ID, Engine, scoreFiles, type SongScore } from '../src/core';
+import { DEFAULT_MODEL_ID, Engine, parseProviderChoice, scoreFiles, type SongScore } from '../src/core';
 import { packageRoot, resolveBundleDir, searchRoots } from '../src/core/bundle';
 
 const ROOT = packageRoot();
@@ -67,8 +69,10 @@ async function modelRef(): Promise<string> {
   return resolveBundleDir(DEFAULT_MODEL_ID, searchRoots()).catch(() => join(ROOT, 'test', 'fixtures', 'tiny-hear'));
 }
 
+const PROVIDER = parseProviderChoice(arg('--ep') ?? 'cpu');
+
 function engine(model: string): Engine {
-  return new Engine({ model, provider: 'cpu', threads: 1, storeDir: tmpdir(), persist: false });
+  return new Engine({ model, provider: PROVIDER, threads: 1, storeDir: tmpdir(), persist: false });
 }
 
 interface Stages {
@@ -197,7 +201,7 @@ async function main(): Promise<void> {
       const s = await stages(model, song3);
       const m = s.median;
       report.stages = { song: '3 min, 44.1 kHz stereo 16-bit WAV', medianMs: m, runsMs: s.runs, xRealtime: 180 / (m.totalMs / 1000) };
-      say(`stages of a 3-minute song (median of 3 warm runs, cpu, 1 thread):`);
+      say(`stages of a 3-minute song (median of 3 warm runs, ${PROVIDER}, 1 thread):`);
       for (const [k, v] of Object.entries(m)) say(`  ${k.replace('Ms', '').padEnd(9)} ${v.toFixed(0).padStart(6)} ms  (${(180 / (v / 1000)).toFixed(0)}x realtime)`);
 
       const count = Number(arg('--songs') ?? 6);

@@ -63,7 +63,7 @@ export function addEngineOptions(command: Command, what: string): Command {
     .option('-m, --model <id|path>', `model bundle that scores ${what}: an id, a bundle folder or its manifest.json (default "${DEFAULT_MODEL_ID}"${installed})`)
     .addOption(new Option('--ep <provider>', 'execution provider; an explicit GPU provider that fails is an error').choices(PROVIDER_CHOICES).default('auto'))
     .option('--threads <n>', 'threads per ONNX Runtime session', positiveInteger, 1)
-    .option('-j, --jobs <n>', 'files scored in parallel (one inference worker each)', positiveInteger, 1)
+    .option('-j, --jobs <n>', 'files scored in parallel (one inference worker each on the CPU; a GPU provider runs one song at a time and decodes ahead)', positiveInteger, 1)
     .option('--store <dir>', 'folder of stored scores', defaultStoreDir())
     .option('--no-store', 'neither read nor write stored scores');
 }

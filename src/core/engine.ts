@@ -124,7 +124,7 @@ export class Engine {
     return modelInfo((await this.loadBundle()).bundle);
   }
 
-  /** Files scored at once by scoreFiles (one inference worker each). */
+  /** Files scored at once by scoreFiles (one inference worker each on the CPU; see concurrentSongs). */
   setParallelism(jobs: number): void {
     this.pool.resize(jobs);
   }

@@ -1,5 +1,6 @@
 // Inference workers for the engine: started on demand up to a size, one song per worker at a
-// time (each with its own sessions, so `--jobs 2` runs two graphs truly in parallel). Not the
+// time (each with its own sessions, so `--jobs 2` runs two graphs truly in parallel on the CPU; a GPU
+// provider gets one worker, see concurrentSongs). Not the
 // shared WorkerPool (worker-pool.ts): a song here reports progress as it goes, and cancelling must keep
 // the worker and its loaded sessions (seconds to rebuild for a large bundle), so the worker stops
 // at its next graph boundary instead of being terminated. Idle workers are unref'd so they never
@@ -11,6 +12,7 @@ import type { PipelineInput, PipelinePlan, PipelineResult } from '../pipeline';
 import type { ProviderReport } from '../types';
 import { scriptWorker } from '../worker-script';
 import type { JobMessage, WorkerReply, WorkerSetup } from './protocol';
+import { concurrentSongs } from './providers';
 
 interface Job {
   message: JobMessage;
@@ -118,7 +120,7 @@ export class InferencePool {
   private pump(): void {
     while (this.queue.length > 0) {
       let slot = this.slots.find((s) => !s.job);
-      if (!slot && this.slots.length < this.size) slot = this.start();
+      if (!slot && this.slots.length < concurrentSongs(this.size, this.setup.provider, this.report)) slot = this.start();
       if (!slot) return;
       const job = this.queue.shift()!;
       slot.job = job;
@@ -154,6 +156,9 @@ export class InferencePool {
     if (reply.type === 'progress') {
       job.onProgress?.(reply.fraction, reply.stage);
       return;
+    }
+    if (reply.report && !this.report && this.size > 1 && concurrentSongs(this.size, this.setup.provider, reply.report) === 1) {
+      this.log('info', `${reply.report.active} runs one song at a time; the other jobs decode the next songs`);
     }
     if (reply.report) this.report = reply.report;
     slot.job = undefined;

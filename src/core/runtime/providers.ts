@@ -1,7 +1,7 @@
 // Which execution providers to try, per platform. Plain data: no onnxruntime import here.
 import { existsSync, readdirSync } from 'node:fs';
 import { HearError } from '../errors';
-import type { ExecutionProvider, ProviderChoice } from '../types';
+import type { ExecutionProvider, ProviderChoice, ProviderReport } from '../types';
 
 export const EXECUTION_PROVIDERS: readonly ExecutionProvider[] = ['cpu', 'cuda', 'webgpu', 'dml', 'coreml'];
 export const PROVIDER_CHOICES: readonly ProviderChoice[] = ['auto', ...EXECUTION_PROVIDERS];
@@ -42,3 +42,19 @@ export function missingGpuReason(provider: ExecutionProvider, platform: NodeJS.P
   })();
   return nvidia || render ? undefined : 'no GPU device (/dev/dri/renderD*, /dev/nvidia0) on this machine';
 }
+
+/**
+ * How many songs an engine runs at once for `jobs` asked. A GPU runs one song at a time: two WebGPU
+ * sessions in worker threads of one process crashed it (segmentation fault, `hear score --jobs 2 --ep
+ * webgpu` on an H100, 2026-11-26), and one GPU gains nothing from two songs' graphs at once; decoding still
+ * runs `jobs` songs ahead. Until a worker has said which provider it got (`report`: auto may fall back
+ * to cpu), a choice that may reach a GPU here counts as one.
+ */
+export function concurrentSongs(jobs: number, choice: ProviderChoice, report?: ProviderReport,
+                                platform: NodeJS.Platform = process.platform): number {
+  const onGpu = report
+    ? report.active !== 'cpu'
+    : providerCandidates(choice, platform).some((p) => p !== 'cpu' && (choice !== 'auto' || !missingGpuReason(p, platform)));
+  return onGpu ? 1 : Math.max(1, Math.floor(jobs));
+}
+
