@@ -6,6 +6,15 @@ import sys
 from pathlib import Path
 
 
+def shard(text: str) -> tuple[int, int]:
+    """`--shard K/N` as (K, N); extract() checks that K is below N."""
+    try:
+        k, n = (int(v) for v in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not K/N (two whole numbers, e.g. 0/2)") from None
+    return k, n
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="hear_lite", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -17,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     feats.add_argument("--work", type=Path, required=True)
     feats.add_argument("--no-augment", action="store_true",
                        help="cache the training copies unaugmented (work/features-plain/, for the ablation)")
-    feats.add_argument("--shard", default="0/1", metavar="K/N",
+    feats.add_argument("--shard", type=shard, default=(0, 1), metavar="K/N",
                        help="make only every N-th example, from the K-th: run N of these side by side")
     train = commands.add_parser("train", help="train the head on cached features (resumable)")
     train.add_argument("--work", type=Path, required=True)
@@ -74,8 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         examples, wav_of = load_plan(args.work)
         if args.no_augment:
             examples = without_augmentation([e for e in examples if e.split == "train"])
-        k, n = (int(v) for v in args.shard.split("/"))
-        made = extract(args.work, examples, wav_of, log, shard=(k, n))
+        made = extract(args.work, examples, wav_of, log, shard=args.shard)
         print(f"features: {made} made, {len(examples)} planned")
     elif args.command == "rebuild":
         for step in (["corpus", "--work", str(args.work)], ["features", "--work", str(args.work)],

@@ -6,6 +6,7 @@ import pytest
 import torch
 
 from hear_lite import features, targets, train
+from hear_lite.__main__ import main
 from hear_lite.model import INPUT_DIM, STREAMS
 
 TRACKS = [{"track_id": f"{p}/t{i}", "package": p, "split": s, "wav": f"wav24/{p}/t{i}.wav", "tier": tier}
@@ -98,3 +99,11 @@ def test_shards_split_the_extraction_between_processes(tmp_path):
     assert features.extract(tmp_path, plan, wav_of, log=lambda _: None) == 0  # all cached: nothing to redo
     with pytest.raises(ValueError, match="shard 2/2: K must be 0 to N - 1"):
         features.extract(tmp_path, plan, wav_of, log=lambda _: None, shard=(2, 2))  # would make nothing
+
+
+@pytest.mark.parametrize("text", ["1", "a/2", "0/2/4", ""])
+def test_shard_option_that_is_not_k_of_n_is_a_usage_error(text, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["features", "--work", ".", "--shard", text])
+    assert stop.value.code == 2
+    assert f"--shard: '{text}' is not K/N (two whole numbers, e.g. 0/2)" in capsys.readouterr().err
