@@ -173,7 +173,7 @@ class TimbreSource(nn.Module):
         high_share = torch.log(power[:, HIGH:].sum(dim=(1, 2)) / (power.sum(dim=(1, 2)) + EPS) + EPS).unsqueeze(1)
 
         upper = logpower[:, 64:]  # 3-12 kHz
-        frame_mean = torch.log((power[:, 64:] + EPS).mean(dim=1, keepdim=True) + EPS)  # = exp(upper), no exp
+        frame_mean = torch.log((power[:, 64:] + EPS).mean(dim=1, keepdim=True) + EPS)  # log(mean(exp(upper)) + EPS) without the exp
         holes = torch.sigmoid(2.0 * (frame_mean - 3.4 - upper)).mean(dim=(1, 2)).unsqueeze(1)
         top = logpower[:, HIGH:]
         top_mean = torch.log((power[:, HIGH:] + EPS).mean(dim=1) + EPS)  # [B, F]
