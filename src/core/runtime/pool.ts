@@ -1,9 +1,9 @@
 // Inference workers for the engine: started on demand up to a size, one song per worker at a
 // time (each with its own sessions, so `--jobs 2` runs two graphs truly in parallel on the CPU; a GPU
-// provider gets one worker, see concurrentSongs). Not the
-// shared WorkerPool (worker-pool.ts): a song here reports progress as it goes, and cancelling must keep
-// the worker and its loaded sessions (seconds to rebuild for a large bundle), so the worker stops
-// at its next graph boundary instead of being terminated. Idle workers are unref'd so they never
+// provider gets one worker, see concurrentSongs). Not the shared WorkerPool (worker-pool.ts): a song
+// here reports progress as it goes, and cancelling must keep the worker and its loaded sessions
+// (seconds to rebuild for a large bundle), so the worker stops at its next graph boundary instead of
+// being terminated. Idle workers are unref'd so they never
 // keep a process alive.
 import type { Worker } from 'node:worker_threads';
 import { causeOf, HearError } from '../errors';
