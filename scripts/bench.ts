@@ -137,7 +137,7 @@ async function rssChild(model: string, song: string): Promise<void> {
 }
 
 function peakRss(model: string, song: string): { maxRssMB: number; timings: Stages } {
-  const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--rss-child', model, song], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--rss-child', model, song, '--ep', PROVIDER], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (child.status !== 0) throw new Error(`peak RSS child failed: ${child.stderr}`);
   return JSON.parse(child.stdout) as { maxRssMB: number; timings: Stages };
 }
