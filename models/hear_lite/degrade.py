@@ -142,13 +142,15 @@ def distortion(audio, sr, severity, rng):
 # ---- Memorability ----
 
 def _move_some(units: list[tuple[int, int]], severity: float, rng: np.random.Generator) -> list[int]:
-    """A play order in which round(severity x count) units, at least two, trade places cyclically (each one
-    moves); severity 0 keeps the order."""
+    """A play order in which round(severity x count) units, at least two, trade places along one random cycle
+    (each one moves, to a random place among them); severity 0 keeps the order. The cycle is random, not the
+    chosen units in their own order: that would shift each by one place, and at severity 1 play the whole
+    track rotated by one unit, nearly unchanged."""
     order = list(range(len(units)))
     count = min(len(units), max(2, int(round(severity * len(units)))))
     if severity <= 0 or len(units) < 2:
         return order
-    chosen = sorted(rng.choice(len(units), size=count, replace=False).tolist())
+    chosen = rng.choice(len(units), size=count, replace=False).tolist()  # in random order: the cycle
     for i, j in zip(chosen, chosen[1:] + chosen[:1]):
         order[i] = j
     return order

@@ -38,6 +38,18 @@ def test_bar_length_of_the_synthetic_song():
     assert degrade.bar_seconds(SONG, RATE) == pytest.approx(2.0, abs=4 * 512 / RATE)
 
 
+def test_reordering_breaks_more_of_the_order_as_severity_rises():
+    # Bar shuffles and section order play units in the order _move_some gives: the share of neighbours that
+    # still follow each other must fall with severity (a rotation by one unit would keep 23 of 24).
+    def kept(severity):
+        orders = [degrade._move_some([(0, 0)] * 24, severity, np.random.default_rng(seed)) for seed in range(20)]
+        assert all(sorted(o) == list(range(24)) for o in orders)
+        return np.mean([np.mean([b == a + 1 for a, b in zip(o, o[1:])]) for o in orders])
+    assert kept(0.0) == 1.0
+    assert kept(0.25) > kept(0.5) > kept(1.0)
+    assert kept(1.0) < 0.15
+
+
 def test_repetition_removed_drops_repeated_bars_only():
     # The piece repeats its 8 s progression three times: severity 1 keeps about one pass of each bar.
     out = degrade.repetition_removed(REPEATING, RATE, 1.0, np.random.default_rng(0))
