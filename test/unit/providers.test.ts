@@ -16,9 +16,9 @@ describe('execution providers', () => {
   });
 
   test('the CPU runs as many songs at once as jobs asked', () => {
-    assert.equal(concurrentSongs(2, 'cpu'), 2);
-    assert.equal(concurrentSongs(3.7, 'cpu'), 3);
-    assert.equal(concurrentSongs(0, 'cpu'), 1);
+    assert.equal(concurrentSongs(1, 'cpu'), 1);
+    assert.equal(concurrentSongs(3, 'cpu'), 3);
+    assert.equal(concurrentSongs(4, 'auto', ran('cpu'), 'linux'), 4);
   });
 
   test('a GPU provider runs one song at a time, asked for or reached by auto', () => {

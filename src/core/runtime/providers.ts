@@ -48,13 +48,14 @@ export function missingGpuReason(provider: ExecutionProvider, platform: NodeJS.P
  * sessions in worker threads of one process crashed it (segmentation fault, `hear score --jobs 2 --ep
  * webgpu` on an H100, 2026-11-26), and one GPU gains nothing from two songs' graphs at once; decoding still
  * runs `jobs` songs ahead. Until a worker has said which provider it got (`report`: auto may fall back
- * to cpu), a choice that may reach a GPU here counts as one.
+ * to cpu), a choice that may reach a GPU here counts as one. `jobs` is the pool's size, already a whole
+ * number of at least 1.
  */
 export function concurrentSongs(jobs: number, choice: ProviderChoice, report?: ProviderReport,
                                 platform: NodeJS.Platform = process.platform): number {
   const onGpu = report
     ? report.active !== 'cpu'
     : providerCandidates(choice, platform).some((p) => p !== 'cpu' && (choice !== 'auto' || !missingGpuReason(p, platform)));
-  return onGpu ? 1 : Math.max(1, Math.floor(jobs));
+  return onGpu ? 1 : jobs;
 }
 
