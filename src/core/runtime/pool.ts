@@ -3,8 +3,7 @@
 // provider gets one worker, see concurrentSongs). Not the shared WorkerPool (worker-pool.ts): a song
 // here reports progress as it goes, and cancelling must keep the worker and its loaded sessions
 // (seconds to rebuild for a large bundle), so the worker stops at its next graph boundary instead of
-// being terminated. Idle workers are unref'd so they never
-// keep a process alive.
+// being terminated. Idle workers are unref'd so they never keep a process alive.
 import type { Worker } from 'node:worker_threads';
 import { causeOf, HearError } from '../errors';
 import type { Log } from '../log';
