@@ -7,6 +7,13 @@ import { registerCompare } from './commands/compare';
 import { registerExport } from './commands/export';
 import { EXIT } from './exit';
 
+// A reader that goes away (`hear eval --help | head -3`) ends the command quietly, as Unix tools do, instead
+// of an unhandled EPIPE error and its stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(EXIT.ok);
+});
+
 const program = new Command('hear')
   .description('Score songs on the five SongEval dimensions with the HEAR method.')
   .version(require('../../package.json').version)
