@@ -131,6 +131,14 @@ def fuse_attention(model: onnx.ModelProto) -> int:
     return fused
 
 
+def difference(path: Path, onnx_out: np.ndarray, torch_out: np.ndarray) -> float:
+    """Max |ORT - PyTorch|. A NaN or inf fails outright: max() would pass over a NaN difference."""
+    for runtime, out in (("ONNX Runtime", onnx_out), ("PyTorch", torch_out)):
+        if not np.isfinite(out).all():
+            raise ExportError(f"{path}: {runtime} returned {int((~np.isfinite(out)).sum())} NaN or infinite values")
+    return float(np.abs(onnx_out - torch_out).max())
+
+
 def check_head(head: HearHead, path: Path, batches: list[tuple[np.ndarray, np.ndarray]], atol: float = HEAD_ATOL) -> float:
     """Max |ORT - PyTorch| over the batches; raises ExportError above atol."""
     result = run_onnx(path, [{"features": f, "lengths": n} for f, n in batches], ["scores"])
@@ -138,7 +146,7 @@ def check_head(head: HearHead, path: Path, batches: list[tuple[np.ndarray, np.nd
     for (features, lengths), out in zip(batches, result.outputs):
         with torch.no_grad():
             expected = head(torch.from_numpy(features), torch.from_numpy(lengths)).numpy()
-        worst = max(worst, float(np.abs(out["scores"] - expected).max()))
+        worst = max(worst, difference(path, out["scores"], expected))
     if worst > atol:
         raise ExportError(f"{path}: ONNX Runtime differs from PyTorch by {worst:.3g} (> {atol})")
     return worst
@@ -172,7 +180,7 @@ def check_source(source: nn.Module, path: Path, waves: list[np.ndarray], atol: f
             expected = source(torch.from_numpy(wave)).numpy()
         if out["features"].shape != expected.shape:
             raise ExportError(f"{path}: ONNX output shape {out['features'].shape} != PyTorch {expected.shape}")
-        worst = max(worst, float(np.abs(out["features"] - expected).max()))
+        worst = max(worst, difference(path, out["features"], expected))
     if worst > atol:
         raise ExportError(f"{path}: ONNX Runtime differs from PyTorch by {worst:.3g} (> {atol})")
     return worst

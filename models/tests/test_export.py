@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from conftest import needs_ort
-from hear_tools.export import check_head, export_head
+from hear_tools.export import ExportError, check_head, export_head, export_source
 from hear_tools.head import HeadConfig, HearHead
 from hear_tools.ort import run_onnx
 from hear_tools.quantize import quantize_matmul_weights
@@ -126,3 +126,14 @@ def test_int8_rewrite_quantises_every_weight_matmul_within_bound(full, tmp_path)
     got = run_onnx(quantized, [{"features": x, "lengths": np.array([750], dtype=np.int64)}], ["scores"]).outputs[0]["scores"]
     deviation = np.abs(got - expected).max()
     assert 0 < deviation < 0.02
+
+
+@needs_ort
+def test_a_source_that_returns_nan_fails_validation(tmp_path):
+    # ONNX Runtime and PyTorch agree on the NaN; the check must not pass it (max() skips a NaN difference).
+    class SquareRootOfFrameStarts(torch.nn.Module):
+        def forward(self, waveform):
+            return torch.sqrt(waveform[:, ::960]).unsqueeze(2)  # NaN wherever a frame starts below zero
+
+    with pytest.raises(ExportError, match="NaN or infinite"):
+        export_source(SquareRootOfFrameStarts(), tmp_path / "source.onnx", 24000)
