@@ -198,7 +198,10 @@ class TimbreSource(nn.Module):
         numbers = [cliffs[0] * 0.5, cliffs[1] * 0.25, dead, bass * 0.25, high_share * 0.25, holes * 4, flatness,
                    quietest[0] * 0.1, quietest[1] * 0.1, crest * 0.5, at_peak * 100, rough[0], rough[1], flicker,
                    last * 0.2, cuts * 20]
-        return torch.cat(numbers, dim=1).unsqueeze(2)
+        numbers = torch.cat(numbers, dim=1)
+        # A call of one frame (a 30 s window's tail of 1025-1919 samples) has no frame-to-frame change: its
+        # flicker and cut share are means and deviations over nothing, NaN, and are 0.
+        return torch.where(torch.isnan(numbers), torch.zeros_like(numbers), numbers).unsqueeze(2)
 
 
 def lowpass_kernel(cutoff: float, taps: int, rate: int) -> np.ndarray:
