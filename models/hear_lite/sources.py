@@ -200,7 +200,7 @@ class TimbreSource(nn.Module):
                    last * 0.2, cuts * 20]
         numbers = torch.cat(numbers, dim=1)
         # A call of one frame (a 30 s window's tail of 1025-1919 samples) has no frame-to-frame change: its
-        # flicker and cut share are means and deviations over nothing, NaN, and are 0.
+        # flicker and cut share, a mean and a deviation over nothing, are NaN (no other number can be) and 0.
         return torch.where(torch.isnan(numbers), torch.zeros_like(numbers), numbers).unsqueeze(2)
 
 
