@@ -195,13 +195,14 @@ class TimbreSource(nn.Module):
         last = loudness[:, -5:].mean(dim=1, keepdim=True) - loudness.mean(dim=1, keepdim=True)
         z = (change - change.mean(dim=1, keepdim=True)) / (change.std(dim=1, keepdim=True) + EPS)
         cuts = torch.sigmoid(4.0 * (z - 4.0)).mean(dim=1, keepdim=True)
+        # A call of one frame (a 30 s window's tail of 1025-1919 samples) has no frame pair: its flicker (a mean
+        # over no pairs) and its cut share (through a deviation of one frame) would be NaN; neither changes, 0.
+        pairs = traced(mids.shape[2]) > 1
+        flicker, cuts = (torch.where(pairs, x, torch.zeros_like(x)) for x in (flicker, cuts))
         numbers = [cliffs[0] * 0.5, cliffs[1] * 0.25, dead, bass * 0.25, high_share * 0.25, holes * 4, flatness,
                    quietest[0] * 0.1, quietest[1] * 0.1, crest * 0.5, at_peak * 100, rough[0], rough[1], flicker,
                    last * 0.2, cuts * 20]
-        numbers = torch.cat(numbers, dim=1)
-        # A call of one frame (a 30 s window's tail of 1025-1919 samples) has no frame-to-frame change: its
-        # flicker and cut share, a mean and a deviation over nothing, are NaN (no other number can be) and 0.
-        return torch.where(torch.isnan(numbers), torch.zeros_like(numbers), numbers).unsqueeze(2)
+        return torch.cat(numbers, dim=1).unsqueeze(2)
 
 
 def lowpass_kernel(cutoff: float, taps: int, rate: int) -> np.ndarray:
