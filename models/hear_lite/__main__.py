@@ -38,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     train.add_argument("--streams", type=int, nargs="+", help="stream indices to keep (ablation)")
     train.add_argument("--no-cmixup", action="store_true")
     train.add_argument("--no-listmle", action="store_true")
+    train.add_argument("--within-song", type=float, metavar="WEIGHT",
+                       help="weight of the within-song ranking term (default 1; 0: HEAR's loss alone)")
     train.add_argument("--no-augment", action="store_true", help="train on the unaugmented cache (ablation)")
     check = commands.add_parser("check", help="degradation check of a trained head on held-out tracks")
     check.add_argument("--work", type=Path, required=True)
@@ -116,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.no_augment:
             examples = without_augmentation(examples)
         cached = [e for e in examples if feature_path(args.work, e).exists()]
-        given = {"epochs": args.epochs, "lr": args.lr, "crop_frames": args.crop_frames, "val_frames": args.val_frames}
+        given = {"epochs": args.epochs, "lr": args.lr, "crop_frames": args.crop_frames, "val_frames": args.val_frames,
+                 "within_song": args.within_song}
         cfg = TrainConfig(**{k: v for k, v in given.items() if v is not None})
         if args.streams:
             cfg.streams = tuple(args.streams)

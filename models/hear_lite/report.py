@@ -13,13 +13,15 @@ METRICS = ("LCC", "SRCC", "KTAU", "TTA")
 
 
 def what_differs(config: dict) -> str:
-    """The run's departures from the full recipe, in words."""
+    """The run's departures from HEAR's published recipe, in words (HEAR-Lite's within-song term is one)."""
     parts = []
     if tuple(config["streams"]) != tuple(range(len(STREAMS))):
         kept = [STREAMS[i] for i in config["streams"]]
         parts.append("streams: " + ", ".join(f"{s['source']}/{s['scale']}" for s in kept))
     parts += [name for name, on in (("no C-Mixup", config["cmixup"]), ("no ListMLE", config["listmle"]),
                                      ("no augmentation", config.get("augment", True))) if not on]
+    if config.get("within_song"):  # runs from before the term have no such key
+        parts.append(f"within-song term x{config['within_song']:g}")
     return "; ".join(parts) or "full recipe"
 
 

@@ -4,7 +4,8 @@ Per step: 8 examples (two songs, four copies of each: song_batches), each with a
 the whole training set by label distance (never its own song); both go through the head to the pooled
 representation, one lambda ~ Beta(2, 2) mixes representations and labels; loss SmoothL1 + beta_rank x
 ListMLE; gradients accumulated over 4 steps, clipped at norm 1.0; Adam (weight decay as published, learning
-rate LEARNING_RATE); learning rate halved on a 400-step plateau.
+rate LEARNING_RATE); learning rate halved on a 400-step plateau. On top of that loss, with weight
+cfg.within_song, the within-song ranking term on the unmixed scores (within_song.py): HEAR-Lite's addition.
 
 One deviation from HEAR, for the CPU: each training example is a random crop of CROP_FRAMES frames (30 s)
 of its song's features (the features themselves were computed on the whole song, so the track-scale
@@ -28,6 +29,7 @@ from .features import Example, feature_path
 from .metrics import evaluate
 from .model import LITE_CONFIG, STREAMS
 from .sources import SOURCES
+from .within_song import WEIGHT as WITHIN_SONG_WEIGHT, within_song_loss
 
 CROP_FRAMES = 750
 # Ten times the published 1e-5: trained from scratch on a CPU there are 110-150 optimiser steps per epoch, and
@@ -45,6 +47,7 @@ class TrainConfig:
     streams: tuple[int, ...] = (0, 1, 2, 3)  # indices into model.STREAMS (ablations drop some)
     cmixup: bool = True
     listmle: bool = True
+    within_song: float = WITHIN_SONG_WEIGHT  # 0: HEAR's loss alone
     augment: bool = True             # False: trained on work/features-plain (ablation; recorded here)
     seed: int = 0
     max_steps: int | None = None     # stop early (smoke runs)
@@ -171,12 +174,16 @@ def train(work: Path, run_dir: Path, train_examples: list[Example], val_examples
             x, lengths = batch([train_set.load(i, cfg.crop_frames, p) for i, p in zip(idx, positions)])
             y = torch.from_numpy(train_set.targets[idx])
             pooled = head.pooled(x, lengths)
+            extra = 0.0
+            if cfg.within_song:
+                songs = torch.from_numpy(np.unique([train_set.song_ids[i] for i in idx], return_inverse=True)[1])
+                extra = cfg.within_song * within_song_loss(head.score(pooled), y, songs)
             if cfg.cmixup:
                 partners = [sampler.sample(int(i), rng) for i in idx]
                 px, plengths = batch([train_set.load(j, cfg.crop_frames, rng.random()) for j in partners])
                 pooled, y = cmixup.mix(pooled, y, head.pooled(px, plengths),
                                        torch.from_numpy(train_set.targets[partners]), cmixup.draw_lambda(rng))
-            loss = recipe.hear_loss(head.score(pooled), y, beta_rank)
+            loss = recipe.hear_loss(head.score(pooled), y, beta_rank) + extra
             (loss / recipe.ACCUMULATION_STEPS).backward()
             losses.append(loss.item())
             if (b + 1) % recipe.ACCUMULATION_STEPS == 0 or b + 1 == len(batches):

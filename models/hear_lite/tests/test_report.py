@@ -19,11 +19,12 @@ def _run(folder, name, epochs, **config):
 
 def test_rows_name_the_ablation_and_use_the_asked_epoch(tmp_path):
     runs = [_run(tmp_path, "main", 5), _run(tmp_path, "a", 3, streams=[0, 2]),
-            _run(tmp_path, "b", 3, cmixup=False, augment=False)]
+            _run(tmp_path, "b", 3, cmixup=False, augment=False), _run(tmp_path, "c", 3, within_song=1.0)]
     table = report.ablation_table(runs, epoch=3).splitlines()
     assert table[2] == "| full recipe | 0.300 | 0.200 | 0.100 | 0.500 | 0.630 |"
     assert table[3].startswith("| streams: timbre/segment, timbre/track | 0.300")
     assert table[4].startswith("| no C-Mixup; no augmentation |")
+    assert table[5].startswith("| within-song term x1 |")
     with pytest.raises(ValueError, match="no epoch 4"):
         report.ablation_table(runs, epoch=4)
 

@@ -8,6 +8,7 @@ import torch
 from hear_lite import features, targets, train
 from hear_lite.__main__ import main
 from hear_lite.model import INPUT_DIM, STREAMS
+from hear_lite.within_song import within_song_loss
 
 TRACKS = [{"track_id": f"{p}/t{i}", "package": p, "split": s, "wav": f"wav24/{p}/t{i}.wav", "tier": tier}
           for p, s, tier in (("pa", "train", "produced"), ("pb", "train", "midi"), ("pc", "validation", "produced"),
@@ -107,3 +108,27 @@ def test_shard_option_that_is_not_k_of_n_is_a_usage_error(text, capsys):
         main(["features", "--work", ".", "--shard", text])
     assert stop.value.code == 2
     assert f"--shard: '{text}' is not K/N (two whole numbers, e.g. 0/2)" in capsys.readouterr().err
+
+
+def test_within_song_term_is_added_on_the_unmixed_scores(tmp_path):
+    # Two runs that differ only in the term's weight draw the same crops, partners and lambda, so their first
+    # losses differ by exactly weight x the term on the initial head's scores before C-Mixup.
+    plan = features.plan_examples(TRACKS)
+    _fake_cache(tmp_path, plan)
+    tr = [e for e in plan if e.split == "train"]
+    torch.set_num_threads(1)
+    first = {}
+    for weight in (0.0, 2.0):
+        cfg = train.TrainConfig(epochs=1, lr=1e-3, crop_frames=24, within_song=weight, max_steps=1)
+        train.train(tmp_path, tmp_path / f"run{weight}", tr, [], cfg, log=lambda m: None)
+        first[weight] = json.loads((tmp_path / f"run{weight}/log.jsonl").read_text())["first_losses"][0]
+    torch.manual_seed(cfg.seed)
+    columns = train.stream_columns(cfg.streams)
+    head, data = train.make_head(columns), train.FeatureSet(tmp_path, tr, columns)
+    idx, positions = train.song_batches(tr, np.random.default_rng([cfg.seed, 0]))[0]
+    x, lengths = train.batch([data.load(i, cfg.crop_frames, p) for i, p in zip(idx, positions)])
+    songs = torch.tensor([sorted({tr[i].song_id for i in idx}).index(tr[i].song_id) for i in idx])
+    with torch.no_grad():
+        term = within_song_loss(head(x, lengths), torch.from_numpy(data.targets[idx]), songs).item()
+    assert term > 0.1
+    assert first[2.0] - first[0.0] == pytest.approx(2.0 * term, abs=1e-5)
