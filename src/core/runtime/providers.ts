@@ -24,6 +24,24 @@ export function providerCandidates(choice: ProviderChoice, platform: NodeJS.Plat
   return choice === 'auto' ? [...(GPU_ORDER[platform] ?? []), 'cpu'] : [choice];
 }
 
+/** Which GPU device nodes this Linux machine has, read once: they do not come and go while a process runs,
+ * and the pool asks for every song it queues until a worker has reported its provider. */
+let deviceNodes: { nvidia: boolean; render: boolean } | undefined;
+
+function gpuDeviceNodes(): { nvidia: boolean; render: boolean } {
+  deviceNodes ??= {
+    nvidia: existsSync('/dev/nvidiactl') || existsSync('/dev/nvidia0'),
+    render: (() => {
+      try {
+        return readdirSync('/dev/dri').some((n) => n.startsWith('renderD'));
+      } catch {
+        return false;
+      }
+    })(),
+  };
+  return deviceNodes;
+}
+
 /**
  * Why a GPU provider cannot work here without asking ONNX Runtime, or undefined when it may.
  * Linux only: with no GPU device node there is no adapter, and probing anyway makes the Vulkan
@@ -31,15 +49,8 @@ export function providerCandidates(choice: ProviderChoice, platform: NodeJS.Plat
  */
 export function missingGpuReason(provider: ExecutionProvider, platform: NodeJS.Platform = process.platform): string | undefined {
   if (platform !== 'linux' || provider === 'cpu') return undefined;
-  const nvidia = existsSync('/dev/nvidiactl') || existsSync('/dev/nvidia0');
+  const { nvidia, render } = gpuDeviceNodes();
   if (provider === 'cuda') return nvidia ? undefined : 'no NVIDIA device (/dev/nvidia0) on this machine';
-  const render = (() => {
-    try {
-      return readdirSync('/dev/dri').some((n) => n.startsWith('renderD'));
-    } catch {
-      return false;
-    }
-  })();
   return nvidia || render ? undefined : 'no GPU device (/dev/dri/renderD*, /dev/nvidia0) on this machine';
 }
 
