@@ -32,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     train.add_argument("--work", type=Path, required=True)
     train.add_argument("--run", type=Path, required=True, help="run folder: checkpoints and log")
     train.add_argument("--epochs", type=int)
+    train.add_argument("--seed", type=int, help="seed of the initial weights, batches and crops (default 0)")
+    train.add_argument("--end-crops", type=float, metavar="SHARE",
+                       help="share of the song groups cropped at the song's end (default 0)")
     train.add_argument("--lr", type=float)
     train.add_argument("--crop-frames", type=int, help="frames per training crop (default 750 = 30 s)")
     train.add_argument("--val-frames", type=int, help="frames of each validation example scored")
@@ -43,19 +46,21 @@ def main(argv: list[str] | None = None) -> int:
     train.add_argument("--no-augment", action="store_true", help="train on the unaugmented cache (ablation)")
     check = commands.add_parser("check", help="degradation check of a trained head on held-out tracks")
     check.add_argument("--work", type=Path, required=True)
-    check.add_argument("--checkpoint", type=Path, required=True, help="best.pt of a training run")
+    check.add_argument("--checkpoint", type=Path, nargs="+", required=True,
+                       help="best.pt of a training run; several: their ensemble")
     check.add_argument("--tracks", type=int, default=20, help="held-out produced tracks to use")
     check.add_argument("--seconds", type=float, default=180.0, help="first seconds of each track")
     check.add_argument("--out", type=Path, help="also write the report here (JSON)")
-    export = commands.add_parser("export", help="write the HEAR-Lite bundle from a training run's best.pt")
-    export.add_argument("--checkpoint", type=Path, required=True)
+    export = commands.add_parser("export", help="write the HEAR-Lite bundle from training runs' best.pt")
+    export.add_argument("--checkpoint", type=Path, nargs="+", required=True,
+                        help="best.pt of a training run; several: one head.onnx scoring their mean")
     export.add_argument("--out", type=Path, required=True, help="empty bundle folder, e.g. models/hear-lite")
     export.add_argument("--version", required=True)
     export.add_argument("--golden", type=Path,
                         help="also write the PyTorch reference scores of test/fixtures/audio/song-75s.wav here (JSON)")
     rebuild = commands.add_parser("rebuild", help="corpus, features and training in one go (resumable; hours)")
     rebuild.add_argument("--work", type=Path, required=True)
-    rebuild.add_argument("--run", type=Path, required=True)
+    rebuild.add_argument("--run", type=Path, required=True, help="folder of the ensemble's training runs (m0 ... m3)")
     rebuild.add_argument("--epochs", type=int, help="training epochs (default: the recipe's)")
     evalset = commands.add_parser("evalset", help="write the validation examples + metadata.jsonl for hear eval")
     evalset.add_argument("--work", type=Path, required=True)
@@ -88,24 +93,24 @@ def main(argv: list[str] | None = None) -> int:
         made = extract(args.work, examples, wav_of, log, shard=args.shard)
         print(f"features: {made} made, {len(examples)} planned")
     elif args.command == "rebuild":
-        for step in (["corpus", "--work", str(args.work)], ["features", "--work", str(args.work)],
-                     ["train", "--work", str(args.work), "--run", str(args.run),
-                      *(["--epochs", str(args.epochs)] if args.epochs else [])]):
+        from .train import ENSEMBLE
+        members = [["train", "--work", str(args.work), "--run", str(args.run / f"m{k}"), "--seed", str(m["seed"]),
+                    "--end-crops", str(m.get("end_crops", 0.0)), *(["--epochs", str(args.epochs)] if args.epochs else [])]
+                   for k, m in enumerate(ENSEMBLE)]
+        for step in (["corpus", "--work", str(args.work)], ["features", "--work", str(args.work)], *members):
             log(f"== hear_lite {' '.join(step)}")
             main(step)
     elif args.command == "export":
-        import numpy as np
-        import torch
         from .export import export_bundle
-        from .train import make_head
-        saved = torch.load(args.checkpoint)
-        head = make_head(np.array(saved["columns"]))
-        head.load_state_dict(saved["head"])
+        from .train import load_head
+        head, _, saved = load_head(args.checkpoint)
+        runs = ", ".join(f"epoch {s['epoch']} of run {p.parent.name}" for p, s in zip(args.checkpoint, saved))
         export_bundle(head, args.out, bundle_id="hear-lite", name="HEAR-Lite", version=args.version,
-                      provenance=f"Trained here with the HEAR recipe on proxy targets (models/hear_lite, "
-                                 f"epoch {saved['epoch']} of run {args.checkpoint.parent.name})",
+                      provenance=f"Trained here with the HEAR recipe on proxy targets (models/hear_lite): {runs}"
+                                 + (", scored as their mean" if len(saved) > 1 else ""),
                       description="Small default model: HEAR's head on two frozen DSP sources, proxy targets.",
-                      metrics={"validation (proxy targets, PyTorch)": saved["metrics"]})
+                      metrics={f"validation (proxy targets, PyTorch), {p.parent.name}": s["metrics"]
+                               for p, s in zip(args.checkpoint, saved)})
         print(f"bundle written to {args.out}")
         if args.golden:
             from .export import write_golden
@@ -119,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
             examples = without_augmentation(examples)
         cached = [e for e in examples if feature_path(args.work, e).exists()]
         given = {"epochs": args.epochs, "lr": args.lr, "crop_frames": args.crop_frames, "val_frames": args.val_frames,
-                 "within_song": args.within_song}
+                 "within_song": args.within_song, "seed": args.seed, "end_crops": args.end_crops}
         cfg = TrainConfig(**{k: v for k, v in given.items() if v is not None})
         if args.streams:
             cfg.streams = tuple(args.streams)
@@ -129,17 +134,14 @@ def main(argv: list[str] | None = None) -> int:
                      [e for e in cached if e.split == "validation"], cfg, log)
     elif args.command == "check":
         import json
-        import numpy as np
         import torch
         from .audio import read_wav
         from .check import degradation_check, verdict
         from .model import build_sources, stream_features
         from .sources import SAMPLE_RATE
-        from .train import make_head
-        saved = torch.load(args.checkpoint)
-        head = make_head(np.array(saved["columns"])).eval()
-        head.load_state_dict(saved["head"])
-        columns, sources = np.array(saved["columns"]), build_sources()
+        from .train import load_head
+        head, columns, saved = load_head(args.checkpoint)
+        sources = build_sources()
         corpus = json.loads((args.work / "corpus.json").read_text())
         held_out = sorted((t for t in corpus["tracks"] if t["split"] == "validation" and t["tier"] == "produced"),
                           key=lambda t: t["sha256"])[: args.tracks]
@@ -150,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
         report = degradation_check(score, audio, SAMPLE_RATE)
         print(json.dumps(report, indent=1))
         if args.out:
-            args.out.write_text(json.dumps({"checkpoint": str(args.checkpoint), "epoch": saved["epoch"],
+            args.out.write_text(json.dumps({"checkpoints": [str(p) for p in args.checkpoint],
+                                            "epochs": [s["epoch"] for s in saved],
                                             "tracks": [t["track_id"] for t in held_out], "seconds": args.seconds,
                                             "families": report}, indent=1) + "\n")
         misses = verdict(report)

@@ -9,7 +9,7 @@ from hear_tools.audio import read_wav16
 from hear_tools.bundle import HEAR_SCALES, MAX_LENGTH_MISMATCH, SCORE_RANGE, FileMeta, label_entries, write_bundle
 from hear_tools.export import export_head, export_source
 from hear_tools.fixtures import audio_golden, write_json
-from hear_tools.head import MIN_FRAMES, HearHead
+from hear_tools.head import MIN_FRAMES, HeadEnsemble, HearHead
 from hear_tools.pipeline import run_audio
 
 from .model import STREAMS, build_sources
@@ -27,7 +27,7 @@ SOURCE_DESCRIPTIONS = {
 }
 
 
-def export_bundle(head: HearHead, out: Path, *, bundle_id: str, name: str, version: str, provenance: str,
+def export_bundle(head: HearHead | HeadEnsemble, out: Path, *, bundle_id: str, name: str, version: str, provenance: str,
                   description: str, metrics: dict | None = None) -> dict:
     """Write the bundle folder `out` (must be empty or absent); returns the manifest written."""
     out.mkdir(parents=True, exist_ok=True)
@@ -61,7 +61,7 @@ def export_bundle(head: HearHead, out: Path, *, bundle_id: str, name: str, versi
         "streams": STREAMS,
         "maxLengthMismatch": MAX_LENGTH_MISMATCH,
         "head": {"file": "head.onnx", "inputDim": head.cfg.input_dim_raw, "minFrames": MIN_FRAMES,
-                 "precision": "fp32", "config": head.cfg.to_json()},
+                 "precision": "fp32", "config": {**head.cfg.to_json(), "members": len(getattr(head, "members", [head]))}},
         **({"metrics": metrics} if metrics else {}),
     }
     return write_bundle(out, manifest, files)
@@ -70,7 +70,7 @@ def export_bundle(head: HearHead, out: Path, *, bundle_id: str, name: str, versi
 GOLDEN_SONG = Path(__file__).resolve().parents[2] / "test" / "fixtures" / "audio" / "song-75s.wav"
 
 
-def write_golden(head: HearHead, bundle: Path, out: Path) -> dict:
+def write_golden(head: HearHead | HeadEnsemble, bundle: Path, out: Path) -> dict:
     """The PyTorch reference pipeline (hear_tools.pipeline) on the bundle's manifest, the PyTorch sources and
     the trained head, for the 75 s fixture song: what the engine's scores of the bundle must reproduce."""
     manifest = json.loads((bundle / "manifest.json").read_text())

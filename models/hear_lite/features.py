@@ -1,9 +1,11 @@
 """Training examples and their cached head inputs.
 
-An example is one track of the corpus, maybe degraded (targets.py says how and what it scores), and for
-training also augmented (augment.py, the recipe's probabilities). Its features, [T, INPUT_DIM] float16,
-are cached as work/features/<track_id>/<k>.npy; extraction skips every example already cached, so it can be
-stopped and resumed at will. The ablation without augmentation reads its training copies, unaugmented, from
+An example is one track of the corpus, for training augmented (augment.py, the recipe's probabilities), and
+maybe degraded (targets.py says how and what it scores). A training song is augmented once, before any
+degradation: all its copies, the clean one included, share one augmentation draw (song_augmented), so they
+differ by their degradation alone. Its features, [T, INPUT_DIM] float16, are cached as
+work/features/<track_id>/<k>.npy; extraction skips every example already cached, so it can be stopped and
+resumed at will. The ablation without augmentation reads its training copies, unaugmented, from
 a second cache, work/features-plain/ (validation copies are never augmented, so they are shared). The plan of
 examples is a pure function of corpus.json and the seeds.
 """
@@ -83,19 +85,30 @@ def without_augmentation(examples: list[Example]) -> list[Example]:
     return [replace(e, augmented=False) for e in examples]
 
 
+def song_augmented(audio: np.ndarray, song_id: str) -> np.ndarray:
+    """The song's one augmentation draw (seeded by its id), shared by all its training copies.
+
+    Before 0.4.0 each copy had its own draw, applied after its degradation: the clean copy, against which its
+    song's copies are ranked, got noise and EQ that teach the head to forgive the mildest noise and band
+    limits, and the draws after a degradation (resampling, filters, gain) wore away what it left, e.g. a
+    clip's flat tops (model card, "Changes in 0.4.0")."""
+    return augment.augment(audio, SAMPLE_RATE, np.random.default_rng(_seed(f"{song_id}#augment")))[0]
+
+
 def example_audio(ex: Example, wav_of: dict[str, Path]) -> np.ndarray:
-    """The example's waveform at 24 kHz: the track (first MAX_SECONDS), degraded, then augmented."""
+    """The example's waveform at 24 kHz: the track (first MAX_SECONDS), augmented with its song's draw if
+    the example is, then degraded (a splice's donor augmented with the donor song's own draw)."""
     limit = int(MAX_SECONDS * SAMPLE_RATE)
     audio, rate = read_wav(wav_of[ex.song_id])
     if rate != SAMPLE_RATE:
         raise ValueError(f"{wav_of[ex.song_id]}: {rate} Hz, expected {SAMPLE_RATE}")
     audio = audio[:limit]
-    rng = np.random.default_rng(ex.seed)
     donor = read_wav(wav_of[ex.donor])[0][:limit] if ex.donor else None
-    audio = targets.apply(audio, SAMPLE_RATE, ex.degradation, ex.severity, rng, donor=donor)
     if ex.augmented:
-        audio, _ = augment.augment(audio, SAMPLE_RATE, rng)
-    return audio
+        audio = song_augmented(audio, ex.song_id)
+        donor = song_augmented(donor, ex.donor) if donor is not None else None
+    return targets.apply(audio, SAMPLE_RATE, ex.degradation, ex.severity, np.random.default_rng(ex.seed),
+                         donor=donor)
 
 
 def extract(work: Path, examples: list[Example], wav_of: dict[str, Path], log=print,

@@ -17,7 +17,7 @@ import torch
 from onnx import TensorProto, helper
 from torch import nn
 
-from .head import HearHead
+from .head import HeadEnsemble, HearHead
 from .ort import run_onnx
 
 OPSET = 17
@@ -48,7 +48,7 @@ def quiet_exporter():
         yield
 
 
-def export_head(head: HearHead, path: Path, validate: bool = True) -> None:
+def export_head(head: HearHead | HeadEnsemble, path: Path, validate: bool = True) -> None:
     """Inputs `features` [batch, time, inputDim] float32 and `lengths` [batch] int64; output `scores`."""
     head.eval()
     example = (torch.zeros(2, 12, head.cfg.input_dim_raw), torch.tensor([12, 9], dtype=torch.int64))
@@ -65,9 +65,9 @@ def export_head(head: HearHead, path: Path, validate: bool = True) -> None:
             custom_opsets={PLACEHOLDER_DOMAIN: 1},
         )
     model = onnx.load(str(path))
-    fused = fuse_attention(model)
-    if fused != head.cfg.attn_layer_num:
-        raise ExportError(f"{path}: fused {fused} attention layers, the head has {head.cfg.attn_layer_num}")
+    fused, layers = fuse_attention(model), sum(m.cfg.attn_layer_num for m in head.modules() if isinstance(m, HearHead))
+    if fused != layers:
+        raise ExportError(f"{path}: fused {fused} attention layers, the head has {layers}")
     # torch's shape inference cannot see through the placeholder, so the shapes it recorded after it
     # are symbolic: drop them (ONNX Runtime infers its own) and state the output's known width.
     del model.graph.value_info[:]
@@ -139,7 +139,7 @@ def difference(path: Path, onnx_out: np.ndarray, torch_out: np.ndarray) -> float
     return float(np.abs(onnx_out - torch_out).max())
 
 
-def check_head(head: HearHead, path: Path, batches: list[tuple[np.ndarray, np.ndarray]], atol: float = HEAD_ATOL) -> float:
+def check_head(head: HearHead | HeadEnsemble, path: Path, batches: list[tuple[np.ndarray, np.ndarray]], atol: float = HEAD_ATOL) -> float:
     """Max |ORT - PyTorch| over the batches; raises ExportError above atol."""
     result = run_onnx(path, [{"features": f, "lengths": n} for f, n in batches], ["scores"])
     worst = 0.0

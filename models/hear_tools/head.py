@@ -236,6 +236,22 @@ class HearHead(nn.Module):
         return x, down_valid
 
 
+class HeadEnsemble(nn.Module):
+    """Heads of one shape trained apart (other seeds or crops), scoring as the mean of their scores: one graph,
+    the same inputs and output as one head. The training runs' spread is as large as the differences
+    between recipes, and averaging evens it out (HEAR-Lite's model card, "Changes in 0.4.0")."""
+
+    def __init__(self, members: list[HearHead]) -> None:
+        super().__init__()
+        if not members or any(m.cfg != members[0].cfg for m in members):
+            raise ValueError("an ensemble needs at least one head, all of one configuration")
+        self.members = nn.ModuleList(members)
+        self.cfg = members[0].cfg
+
+    def forward(self, features: Tensor, lengths: Tensor | None = None) -> Tensor:
+        return torch.stack([m(features, lengths) for m in self.members]).mean(dim=0)
+
+
 class CheckpointError(Exception):
     """A checkpoint that does not fit the head; the message names the file and the keys."""
 

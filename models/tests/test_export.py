@@ -11,7 +11,7 @@ import torch
 
 from conftest import needs_ort
 from hear_tools.export import ExportError, check_head, export_head, export_source
-from hear_tools.head import HeadConfig, HearHead
+from hear_tools.head import HeadConfig, HeadEnsemble, HearHead
 from hear_tools.ort import run_onnx
 from hear_tools.quantize import quantize_matmul_weights
 
@@ -47,6 +47,30 @@ def test_tiny_head_matches_pytorch_for_every_length(tiny):
     head, path = tiny
     batches = [(features(t, TINY.input_dim_raw, t), np.array([t], dtype=np.int64)) for t in FRAMES]
     assert check_head(head, path, batches, atol=1e-4) <= 1e-4
+
+
+def test_an_ensemble_exports_as_one_graph_scoring_the_mean_of_its_heads(tmp_path):
+    torch.manual_seed(0)
+    members = [HearHead(TINY).eval() for _ in range(3)]
+    ensemble = HeadEnsemble(members).eval()
+    path = tmp_path / "head.onnx"
+    export_head(ensemble, path)  # checks the fused attention count: every member's layers
+    batches = [(features(t, TINY.input_dim_raw, t), np.array([t], dtype=np.int64)) for t in (3, 100, 750)]
+    assert check_head(ensemble, path, batches, atol=1e-4) <= 1e-4
+    x, lengths = (torch.from_numpy(a) for a in batches[1])
+    with torch.no_grad():
+        alone = torch.stack([m(x, lengths) for m in members])
+        np.testing.assert_allclose(ensemble(x, lengths).numpy(), alone.mean(dim=0).numpy(), atol=1e-6)
+    assert float(alone.std(dim=0).max()) > 1e-3  # the members differ, so the mean is not any one of them
+    branches = [n for n in onnx.load(str(path)).graph.node if n.op_type == "If"]
+    assert len(branches) == 3 * TINY.attn_layer_num
+
+
+def test_an_ensemble_needs_heads_of_one_configuration():
+    with pytest.raises(ValueError, match="one configuration"):
+        HeadEnsemble([HearHead(TINY), HearHead(HeadConfig(**{**TINY.to_json(), "encoder_dim": 16}))])
+    with pytest.raises(ValueError, match="at least one head"):
+        HeadEnsemble([])
 
 
 def test_graph_contract(tiny):

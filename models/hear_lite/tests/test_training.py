@@ -68,6 +68,26 @@ def test_training_checkpoints_and_resumes(tmp_path):
     assert set(log[1]["clean_above"]) == {e.degradation for e in va if e.degradation != targets.CLEAN} | {"all"}
 
 
+def test_cli_trains_a_member_and_exports_an_ensemble_of_runs(tmp_path):
+    plan = features.plan_examples(TRACKS)
+    _fake_cache(tmp_path, plan)
+    (tmp_path / "corpus.json").write_text(json.dumps({"tracks": TRACKS}))
+    torch.set_num_threads(1)
+    runs = []
+    for seed, end in ((0, "0"), (1, "0.25")):
+        runs.append(tmp_path / f"m{seed}")
+        main(["train", "--work", str(tmp_path), "--run", str(runs[-1]), "--epochs", "1", "--crop-frames", "24",
+              "--val-frames", "40", "--seed", str(seed), "--end-crops", end])
+        cfg = json.loads((runs[-1] / "config.json").read_text())
+        assert (cfg["seed"], cfg["end_crops"]) == (seed, float(end))
+    main(["export", "--checkpoint", *(str(r / "best.pt") for r in runs), "--out", str(tmp_path / "bundle"),
+          "--version", "0.0.1"])
+    manifest = json.loads((tmp_path / "bundle/manifest.json").read_text())
+    assert manifest["head"]["config"]["members"] == 2 and manifest["head"]["inputDim"] == INPUT_DIM
+    head_file = next(f for f in manifest["files"] if f["path"] == "head.onnx")
+    assert "epoch 1 of run m0, epoch 1 of run m1, scored as their mean" in head_file["provenance"]
+
+
 def test_song_batches_rank_a_clean_song_against_its_own_degraded_copies():
     plan = [e for e in features.plan_examples(TRACKS) if e.split == "train"]
     batches = train.song_batches(plan, np.random.default_rng(1))
@@ -81,6 +101,47 @@ def test_song_batches_rank_a_clean_song_against_its_own_degraded_copies():
             assert sum(plan[idx[k]].degradation == targets.CLEAN for k in mine) == 1
         seen += songs
     assert all(seen.count(s) == train.GROUP_SIZE * train.GROUPS_PER_SONG for s in set(seen))
+
+
+def test_end_crops_move_whole_song_groups_to_the_songs_end():
+    plan = [e for e in features.plan_examples(TRACKS) if e.split == "train"]
+    plain = train.song_batches(plan, np.random.default_rng(3))
+    at_end = groups = 0
+    for seed in range(200):
+        for (idx, positions), (idx0, positions0) in zip(train.song_batches(plan, np.random.default_rng(seed), 0.25),
+                                                        train.song_batches(plan, np.random.default_rng(seed))):
+            assert np.array_equal(idx, idx0)  # the same copies; only their crops move
+            for g in range(0, len(idx), train.GROUP_SIZE):
+                group, group0 = positions[g: g + train.GROUP_SIZE], positions0[g: g + train.GROUP_SIZE]
+                assert len(set(group)) == 1  # a song's copies stay cropped alike
+                assert group[0] == 1.0 or group[0] == group0[0]
+                at_end += group[0] == 1.0
+                groups += 1
+    assert groups == 2400 and abs(at_end / groups - 0.25) < 0.03
+    again = train.song_batches(plan, np.random.default_rng(3), 0.0)  # none: the batches are as without the option
+    assert all(np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1]) for a, b in zip(plain, again))
+
+
+def test_load_head_scores_several_checkpoints_as_their_mean(tmp_path):
+    from hear_tools.head import HeadEnsemble
+    columns = train.stream_columns((0, 1, 2, 3))
+    paths = []
+    for k in range(2):
+        torch.manual_seed(k)
+        head = train.make_head(columns)
+        paths.append(tmp_path / f"m{k}.pt")
+        torch.save({"head": head.state_dict(), "columns": columns.tolist(), "epoch": k + 1, "metrics": None}, paths[-1])
+    x = torch.from_numpy(np.random.default_rng(0).standard_normal((1, 30, len(columns)), dtype=np.float32))
+    single, _, _ = train.load_head(paths[:1])
+    both, got, saved = train.load_head(paths)
+    assert isinstance(both, HeadEnsemble) and not isinstance(single, HeadEnsemble)
+    assert np.array_equal(got, columns) and [s["epoch"] for s in saved] == [1, 2]
+    second, _, _ = train.load_head(paths[1:])
+    with torch.no_grad():
+        np.testing.assert_allclose(both(x).numpy(), ((single(x) + second(x)) / 2).numpy(), atol=1e-6)
+    torch.save({"head": {}, "columns": columns[:10].tolist(), "epoch": 1, "metrics": None}, tmp_path / "other.pt")
+    with pytest.raises(ValueError, match="other.pt: its input columns differ"):
+        train.load_head([paths[0], tmp_path / "other.pt"])
 
 
 def test_shards_split_the_extraction_between_processes(tmp_path):
@@ -100,6 +161,37 @@ def test_shards_split_the_extraction_between_processes(tmp_path):
     assert features.extract(tmp_path, plan, wav_of, log=lambda _: None) == 0  # all cached: nothing to redo
     with pytest.raises(ValueError, match="shard 2/2: K must be 0 to N - 1"):
         features.extract(tmp_path, plan, wav_of, log=lambda _: None, shard=(2, 2))  # would make nothing
+
+
+def test_a_training_songs_copies_share_one_augmentation_and_differ_by_their_degradation(tmp_path):
+    from hear_lite.audio import read_wav, write_wav16
+
+    from .conftest import RATE, synthetic_song
+    wav_of = {}
+    for k, t in enumerate(TRACKS):
+        wav_of[t["track_id"]] = tmp_path / t["wav"]
+        wav_of[t["track_id"]].parent.mkdir(parents=True, exist_ok=True)
+        write_wav16(wav_of[t["track_id"]], synthetic_song(6.0, seed=k), RATE)
+    plan = features.plan_examples(TRACKS)
+    clean = {e.song_id: features.example_audio(e, wav_of) for e in plan if e.degradation == targets.CLEAN}
+    changed = 0
+    for e in plan:
+        if e.degradation == targets.CLEAN:
+            track = read_wav(wav_of[e.song_id])[0]
+            # validation copies are never augmented; a training song's clean copy is the song with its draw
+            expected = features.song_augmented(track, e.song_id) if e.split == "train" else track
+            np.testing.assert_array_equal(clean[e.song_id], expected)
+            changed += e.split == "train" and (len(expected) != len(track) or bool(np.any(expected != track)))
+    assert changed >= 3  # of 6 training songs: the draws do change them
+    checked = 0
+    for e in plan:
+        if e.split == "train" and e.degradation != targets.CLEAN:
+            donor = clean[e.donor] if e.donor else None
+            expected = targets.apply(clean[e.song_id], RATE, e.degradation, e.severity,
+                                     np.random.default_rng(e.seed), donor=donor)
+            np.testing.assert_allclose(features.example_audio(e, wav_of), expected, atol=1e-6)
+            checked += 1
+    assert checked >= 6
 
 
 @pytest.mark.parametrize("text", ["1", "a/2", "0/2/4", ""])
