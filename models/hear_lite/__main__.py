@@ -15,6 +15,15 @@ def shard(text: str) -> tuple[int, int]:
     return k, n
 
 
+def rebuild_steps(work: Path, run: Path, epochs: int | None) -> list[list[str]]:
+    """The commands `rebuild` runs: the corpus, the features, then one training per head of the ensemble."""
+    from .train import ENSEMBLE
+    members = [["train", "--work", str(work), "--run", str(run / f"m{k}"), "--seed", str(m["seed"]),
+                "--end-crops", str(m["end_crops"]), *(["--epochs", str(epochs)] if epochs else [])]
+               for k, m in enumerate(ENSEMBLE)]
+    return [["corpus", "--work", str(work)], ["features", "--work", str(work)], *members]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="hear_lite", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -93,11 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         made = extract(args.work, examples, wav_of, log, shard=args.shard)
         print(f"features: {made} made, {len(examples)} planned")
     elif args.command == "rebuild":
-        from .train import ENSEMBLE
-        members = [["train", "--work", str(args.work), "--run", str(args.run / f"m{k}"), "--seed", str(m["seed"]),
-                    "--end-crops", str(m.get("end_crops", 0.0)), *(["--epochs", str(args.epochs)] if args.epochs else [])]
-                   for k, m in enumerate(ENSEMBLE)]
-        for step in (["corpus", "--work", str(args.work)], ["features", "--work", str(args.work)], *members):
+        for step in rebuild_steps(args.work, args.run, args.epochs):
             log(f"== hear_lite {' '.join(step)}")
             main(step)
     elif args.command == "export":

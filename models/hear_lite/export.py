@@ -61,7 +61,7 @@ def export_bundle(head: HearHead | HeadEnsemble, out: Path, *, bundle_id: str, n
         "streams": STREAMS,
         "maxLengthMismatch": MAX_LENGTH_MISMATCH,
         "head": {"file": "head.onnx", "inputDim": head.cfg.input_dim_raw, "minFrames": MIN_FRAMES,
-                 "precision": "fp32", "config": {**head.cfg.to_json(), "members": len(getattr(head, "members", [head]))}},
+                 "precision": "fp32", "config": {**head.cfg.to_json(), "members": len(head.members) if isinstance(head, HeadEnsemble) else 1}},
         **({"metrics": metrics} if metrics else {}),
     }
     return write_bundle(out, manifest, files)

@@ -88,6 +88,22 @@ def test_cli_trains_a_member_and_exports_an_ensemble_of_runs(tmp_path):
     assert "epoch 1 of run m0, epoch 1 of run m1, scored as their mean" in head_file["provenance"]
 
 
+def test_rebuild_trains_every_head_of_the_ensemble(tmp_path):
+    from hear_lite.__main__ import rebuild_steps
+    plan = features.plan_examples(TRACKS)
+    _fake_cache(tmp_path, plan)
+    (tmp_path / "corpus.json").write_text(json.dumps({"tracks": TRACKS}))
+    steps = rebuild_steps(tmp_path, tmp_path / "runs", 1)
+    assert [s[0] for s in steps] == ["corpus", "features"] + ["train"] * len(train.ENSEMBLE)
+    torch.set_num_threads(1)
+    for step in steps[2:]:
+        main(step)  # the corpus and features steps need Debian packages; the fake cache stands in for them
+    for k, member in enumerate(train.ENSEMBLE):
+        cfg = json.loads((tmp_path / f"runs/m{k}/config.json").read_text())
+        assert {key: cfg[key] for key in member} == member and cfg["epochs"] == 1
+        assert (tmp_path / f"runs/m{k}/best.pt").exists()
+
+
 def test_song_batches_rank_a_clean_song_against_its_own_degraded_copies():
     plan = [e for e in features.plan_examples(TRACKS) if e.split == "train"]
     batches = train.song_batches(plan, np.random.default_rng(1))
