@@ -19,7 +19,8 @@ def rebuild_steps(work: Path, run: Path, epochs: int | None) -> list[list[str]]:
     """The commands `rebuild` runs: the corpus, the features, then one training per head of the ensemble."""
     from .train import ENSEMBLE
     members = [["train", "--work", str(work), "--run", str(run / f"m{k}"), "--seed", str(m["seed"]),
-                "--end-crops", str(m["end_crops"]), *(["--epochs", str(epochs)] if epochs else [])]
+                "--end-crops", str(m["end_crops"]), *([] if m["form"] else ["--no-form"]),
+                *(["--epochs", str(epochs)] if epochs else [])]
                for k, m in enumerate(ENSEMBLE)]
     return [["corpus", "--work", str(work)], ["features", "--work", str(work)], *members]
 
@@ -48,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     train.add_argument("--crop-frames", type=int, help="frames per training crop (default 750 = 30 s)")
     train.add_argument("--val-frames", type=int, help="frames of each validation example scored")
     train.add_argument("--streams", type=int, nargs="+", help="stream indices to keep (ablation)")
+    train.add_argument("--no-form", action="store_true", help="leave out the harmony source's form columns")
     train.add_argument("--no-cmixup", action="store_true")
     train.add_argument("--no-listmle", action="store_true")
     train.add_argument("--within-song", type=float, metavar="WEIGHT",
@@ -134,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.streams:
             cfg.streams = tuple(args.streams)
         cfg.cmixup, cfg.listmle, cfg.augment = not args.no_cmixup, not args.no_listmle, not args.no_augment
+        cfg.form = not args.no_form
         log(f"train: {len(cached)} of {len(examples)} planned examples are cached")
         run_training(args.work, args.run, [e for e in cached if e.split == "train"],
                      [e for e in cached if e.split == "validation"], cfg, log)

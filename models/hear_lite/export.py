@@ -22,8 +22,9 @@ SOURCE_DESCRIPTIONS = {
     "timbre": "48-band log-mel (two 512-point windows per 40 ms frame) minus the call mean, and the call's "
               "mean, spread, structure and artefact numbers (band limits, codec holes, noise floor, clipping, "
               "combs, cuts).",
-    "harmony": "Chroma (1.5 kHz analysis), 8-band onsets, and the call's mean chroma, key-profile "
-               "correlations and onset autocorrelation at tempo lags.",
+    "harmony": "Chroma (1.5 kHz analysis), 8-band onsets, the call's mean chroma, key-profile correlations "
+               "and onset autocorrelation at tempo lags, and its form: how each second's harmony repeats "
+               "elsewhere, changes, and fits the call's key.",
 }
 
 

@@ -11,7 +11,8 @@ features.
   numbers: 168 dims.
 - `harmony`: chroma from a 341 ms analysis of the signal decimated to 1.5 kHz (80-700 Hz), the call's mean chroma, its
   correlation with the 24 Krumhansl-Kessler key profiles, 8-band onset strength (spectral flux at 100 Hz,
-  averaged per frame) and the call's onset autocorrelation at 16 tempo lags (60-300 bpm): 72 dims.
+  averaged per frame), the call's onset autocorrelation at 16 tempo lags (60-300 bpm) and the song's form (how
+  each second's harmony repeats elsewhere in the call, changes from the 4 s before, fits the call's key): 80 dims.
 """
 from __future__ import annotations
 
@@ -244,11 +245,64 @@ TEMPO_LAGS = tuple(range(20, 101))
 TEMPO_BINS = tuple(np.unique(np.round(np.geomspace(20, 101, 17)).astype(int)))
 
 
+def unit(x: Tensor) -> Tensor:
+    """x scaled to unit length along axis 1 (zero stays zero)."""
+    return x / (x.norm(dim=1, keepdim=True) + EPS)
+
+
+BLOCK = 25     # frames per second: form is read per second of chroma
+SPAN = 4       # seconds per passage: repeats are matched as 4 s sequences, changes as 4 s before against after
+KEY_SPAN = 8   # seconds of chroma whose key is compared with the call's
+FORM_DIMS = 8  # the harmony source's last columns: `form`'s 3 per frame and 5 per call
+
+
+def form(chroma: Tensor) -> tuple[Tensor, Tensor]:
+    """The song's form from chroma [B, 12, F]: per frame [B, 3, F] (repeat: how well the 4 s passage starting
+    at this second matches one elsewhere in the call, order within it included; change: chroma of the next
+    4 s against the last 4 s; key fit: the 8 s around it against the call's mean chroma) and the call's
+    numbers [B, 5, 1] (mean repeat and its lower half's mean, mean change, mean key fit and its lower half's
+    mean). Measured on 20 held-out tracks before training: a splice of another song lowers the lower-half
+    repeat and the mean key fit in 19 of 20 tracks, a key jump the key fit (90%), removed repetition the repeat
+    (100%); section order, bar shuffles, tempo jumps and cut endings barely move them.
+    Hand-written: a self-similarity over the whole call, inside an exportable graph."""
+    frames = chroma.shape[2]
+    seconds = F.avg_pool1d(chroma, BLOCK, BLOCK, ceil_mode=True)  # [B, 12, N]; the last second may be short
+    n = seconds.shape[2]
+    shape = unit(seconds - seconds.mean(dim=1, keepdim=True))
+    ahead = F.pad(shape, (0, SPAN - 1))
+    passages = unit(torch.cat([ahead[:, :, k: k + n] for k in range(SPAN)], dim=1))  # [B, 48, N]
+    similarity = torch.matmul(passages.transpose(1, 2), passages)  # [B, N, N]
+    # Only passages inside the call are matched; the last SPAN - 1 seconds take the last whole passage's value.
+    index = torch.arange(n)
+    last = (n - SPAN).clamp(min=0) if isinstance(n, Tensor) else max(n - SPAN, 0)
+    excluded = ((index[:, None] - index[None, :]).abs() < SPAN) | (index[None, :] > last)
+    repeat = similarity.masked_fill(excluded, -1.0).max(dim=2).values.clamp(min=0.0)  # 0 in calls under 5 s
+    repeat = repeat[:, index.clamp(max=last)]
+    before = F.avg_pool1d(F.pad(shape, (SPAN, 0)), SPAN, 1)[:, :, :n]
+    after = F.avg_pool1d(F.pad(shape, (0, SPAN)), SPAN, 1)[:, :, :n]
+    change = 1.0 - (unit(before) * unit(after)).sum(dim=1)
+    mean = seconds.mean(dim=2, keepdim=True)
+    key = unit(mean - mean.mean(dim=1, keepdim=True))
+    local = F.avg_pool1d(seconds, KEY_SPAN + 1, 1, padding=KEY_SPAN // 2, count_include_pad=False)
+    fit = (unit(local - local.mean(dim=1, keepdim=True)) * key).sum(dim=1)
+
+    def lower_half(x: Tensor) -> Tensor:
+        low = (x <= x.mean(dim=1, keepdim=True) + EPS).float()  # + EPS: equal values may all sit above their mean
+        return (x * low).sum(dim=1, keepdim=True) / low.sum(dim=1, keepdim=True)
+
+    per_second = torch.stack([repeat, change, fit], dim=1)  # [B, 3, N]
+    per_frame = per_second.unsqueeze(3).expand(-1, -1, -1, BLOCK).reshape(chroma.shape[0], 3, -1)[:, :, :frames]
+    numbers = torch.cat([repeat.mean(dim=1, keepdim=True), lower_half(repeat), change.mean(dim=1, keepdim=True),
+                         fit.mean(dim=1, keepdim=True), lower_half(fit)], dim=1)
+    return per_frame, numbers.unsqueeze(2)
+
+
 class HarmonySource(nn.Module):
     """Feature layout: 0-11 chroma, 12-19 band onsets, then the call's context: 20-31 mean chroma,
-    32-55 key-profile correlations (C..B major, C..B minor), 56-71 tempo autocorrelation bins."""
+    32-55 key-profile correlations (C..B major, C..B minor), 56-71 tempo autocorrelation bins; then the
+    song's form (`form`): 72-74 per frame (repeat, change, key fit), 75-79 the call's numbers."""
 
-    dim = 72
+    dim = 80
 
     def __init__(self) -> None:
         super().__init__()
@@ -287,7 +341,8 @@ class HarmonySource(nn.Module):
         tempo = (tempo / energy).unsqueeze(2)  # [B, 16, 1]
 
         context = torch.cat([mean_chroma * 4, key, tempo], dim=1).expand(-1, -1, chroma.shape[2])
-        out = torch.cat([chroma * 4, onset * 0.5, context], dim=1)
+        per_frame, numbers = form(chroma)
+        out = torch.cat([chroma * 4, onset * 0.5, context, per_frame, numbers.expand(-1, -1, chroma.shape[2])], dim=1)
         return out.transpose(1, 2)
 
 

@@ -28,7 +28,7 @@ from .check import clean_above_degraded
 from .features import Example, feature_path
 from .metrics import evaluate
 from .model import LITE_CONFIG, STREAMS
-from .sources import SOURCES
+from .sources import FORM_DIMS, SOURCES
 from .within_song import WEIGHT as WITHIN_SONG_WEIGHT, within_song_loss
 
 CROP_FRAMES = 750
@@ -45,6 +45,7 @@ class TrainConfig:
     crop_frames: int = CROP_FRAMES
     val_frames: int = 2250           # validation scores the first 90 s of each example
     streams: tuple[int, ...] = (0, 1, 2, 3)  # indices into model.STREAMS (ablations drop some)
+    form: bool = True                # False: the harmony streams without their form columns (sources.FORM_DIMS)
     cmixup: bool = True
     listmle: bool = True
     within_song: float = WITHIN_SONG_WEIGHT  # 0: HEAR's loss alone
@@ -55,10 +56,12 @@ class TrainConfig:
     log_every: int = 20
 
 
-def stream_columns(streams: tuple[int, ...]) -> np.ndarray:
-    """Feature columns of the chosen streams in the cached [T, INPUT_DIM] matrix."""
+def stream_columns(streams: tuple[int, ...], form: bool = True) -> np.ndarray:
+    """Feature columns of the chosen streams in the cached [T, INPUT_DIM] matrix; without `form`, the harmony
+    streams' last FORM_DIMS columns (the song's form) are left out."""
     starts = np.cumsum([0] + [SOURCES[s["source"]].dim for s in STREAMS])
-    return np.concatenate([np.arange(starts[i], starts[i + 1]) for i in streams])
+    ends = [end - (FORM_DIMS if s["source"] == "harmony" and not form else 0) for end, s in zip(starts[1:], STREAMS)]
+    return np.concatenate([np.arange(starts[i], ends[i]) for i in streams])
 
 
 class FeatureSet:
@@ -148,25 +151,28 @@ def make_head(columns: np.ndarray) -> HearHead:
     return HearHead(type(LITE_CONFIG)(**{**asdict(LITE_CONFIG), "input_dim_raw": len(columns)}))
 
 
-# HEAR-Lite's heads from 0.4.0: two seeds, each with and without end crops, scored as their mean. Single runs of
-# one recipe differ on the degradation check by 1-4 points at another seed; the mean of these four beat its
-# best member by 1.3 points (model card, "Changes in 0.4.0").
-ENSEMBLE = ({"seed": 0, "end_crops": 0.0}, {"seed": 1, "end_crops": 0.0},
-            {"seed": 0, "end_crops": 0.25}, {"seed": 1, "end_crops": 0.25})
+# HEAR-Lite's heads: two seeds, each with and without end crops, scored as their mean. Single runs of one recipe
+# differ on the degradation check by 1-4 points at another seed; the mean of four beat its best member by 1.3
+# points in 0.4.0 (model card, "Changes in 0.4.0"). Since 0.5.0 the heads with end crops also read the song's
+# form (model card, "Changes in 0.5.0").
+ENSEMBLE = ({"seed": 0, "end_crops": 0.0, "form": False}, {"seed": 1, "end_crops": 0.0, "form": False},
+            {"seed": 0, "end_crops": 0.25, "form": True}, {"seed": 1, "end_crops": 0.25, "form": True})
 
 
 def load_head(checkpoints: list[Path]) -> tuple[HearHead | HeadEnsemble, np.ndarray, list[dict]]:
-    """The head of one training run's best.pt, or the ensemble of several (their input columns must agree);
-    also the columns and what each checkpoint saved."""
+    """The head of one training run's best.pt, or the ensemble of several; also the input columns (of the
+    cached feature matrix; an ensemble's are every column one of its heads reads) and what each checkpoint saved."""
     saved = [torch.load(p) for p in checkpoints]
-    columns = np.array(saved[0]["columns"])
+    own = [np.array(s["columns"]) for s in saved]
+    columns = np.unique(np.concatenate(own))
     heads = []
-    for path, s in zip(checkpoints, saved):
-        if not np.array_equal(np.array(s["columns"]), columns):
-            raise ValueError(f"{path}: its input columns differ from {checkpoints[0]}'s")
-        heads.append(make_head(columns))
-        heads[-1].load_state_dict(s["head"])
-    head = heads[0] if len(heads) == 1 else HeadEnsemble(heads)
+    for path, s, cols in zip(checkpoints, saved, own):
+        heads.append(make_head(cols))
+        try:
+            heads[-1].load_state_dict(s["head"])
+        except RuntimeError as err:
+            raise ValueError(f"{path}: its weights do not fit a head of {len(cols)} input columns ({err})") from err
+    head = heads[0] if len(heads) == 1 else HeadEnsemble(heads, [np.searchsorted(columns, c).tolist() for c in own])
     return head.eval(), columns, saved
 
 
@@ -175,7 +181,7 @@ def train(work: Path, run_dir: Path, train_examples: list[Example], val_examples
     """Train (or resume) into run_dir: last.pt every epoch, best.pt on the best validation, log.jsonl."""
     run_dir.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(cfg.seed)
-    columns = stream_columns(cfg.streams)
+    columns = stream_columns(cfg.streams, cfg.form)
     train_set, val_set = FeatureSet(work, train_examples, columns), FeatureSet(work, val_examples, columns)
     sampler = cmixup.PartnerSampler(train_set.targets, train_set.song_ids)
     head = make_head(columns)

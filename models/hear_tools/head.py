@@ -239,17 +239,29 @@ class HearHead(nn.Module):
 class HeadEnsemble(nn.Module):
     """Heads of one shape trained apart (other seeds or crops), scoring as the mean of their scores: one graph,
     the same inputs and output as one head. The training runs' spread is as large as the differences
-    between recipes, and averaging evens it out (HEAR-Lite's model card, "Changes in 0.4.0")."""
+    between recipes, and averaging evens it out (HEAR-Lite's model card, "Changes in 0.4.0").
+    `columns`, one list per member, names the inputs each member reads (heads trained on fewer features);
+    the ensemble's inputs are then 0 .. the largest column. By default every member reads every input."""
 
-    def __init__(self, members: list[HearHead]) -> None:
+    def __init__(self, members: list[HearHead], columns: list[list[int]] | None = None) -> None:
         super().__init__()
-        if not members or any(m.cfg != members[0].cfg for m in members):
+        shape = lambda cfg: {**cfg.to_json(), "input_dim_raw": None}
+        if not members or any(shape(m.cfg) != shape(members[0].cfg) for m in members):
             raise ValueError("an ensemble needs at least one head, all of one configuration")
+        if columns is None:
+            columns = [list(range(m.cfg.input_dim_raw)) for m in members]
+        if len(columns) != len(members) or any(len(c) != m.cfg.input_dim_raw for c, m in zip(columns, members)):
+            raise ValueError("an ensemble's members need one column per input of each")
         self.members = nn.ModuleList(members)
-        self.cfg = members[0].cfg
+        self.cfg = dataclasses.replace(members[0].cfg, input_dim_raw=max(max(c) for c in columns) + 1)
+        everything = list(range(self.cfg.input_dim_raw))
+        # None where a member reads every input in order: no Gather in the graph.
+        self.columns = [None if c == everything else torch.tensor(c, dtype=torch.int64) for c in columns]
 
     def forward(self, features: Tensor, lengths: Tensor | None = None) -> Tensor:
-        return torch.stack([m(features, lengths) for m in self.members]).mean(dim=0)
+        scores = [m(features if c is None else features.index_select(2, c), lengths)
+                  for m, c in zip(self.members, self.columns)]
+        return torch.stack(scores).mean(dim=0)
 
 
 class CheckpointError(Exception):

@@ -66,6 +66,25 @@ def test_an_ensemble_exports_as_one_graph_scoring_the_mean_of_its_heads(tmp_path
     assert len(branches) == 3 * TINY.attn_layer_num
 
 
+def test_an_ensemble_of_heads_reading_other_columns_exports_and_scores_their_mean(tmp_path):
+    torch.manual_seed(1)
+    narrow = HeadConfig(**{**TINY.to_json(), "input_dim_raw": TINY.input_dim_raw - 8})
+    members = [HearHead(TINY).eval(), HearHead(narrow).eval()]
+    picked = [k for k in range(TINY.input_dim_raw) if k % 6 != 5]  # 40 of the 48 inputs
+    ensemble = HeadEnsemble(members, [list(range(TINY.input_dim_raw)), picked]).eval()
+    assert ensemble.cfg.input_dim_raw == TINY.input_dim_raw
+    path = tmp_path / "head.onnx"
+    export_head(ensemble, path)
+    batches = [(features(t, TINY.input_dim_raw, t), np.array([t], dtype=np.int64)) for t in (3, 100)]
+    assert check_head(ensemble, path, batches, atol=1e-4) <= 1e-4
+    x, lengths = (torch.from_numpy(a) for a in batches[1])
+    with torch.no_grad():
+        mean = (members[0](x, lengths) + members[1](x[:, :, picked], lengths)) / 2
+        np.testing.assert_allclose(ensemble(x, lengths).numpy(), mean.numpy(), atol=1e-6)
+    with pytest.raises(ValueError, match="one column per input"):
+        HeadEnsemble(members, [picked, picked])
+
+
 def test_an_ensemble_needs_heads_of_one_configuration():
     with pytest.raises(ValueError, match="one configuration"):
         HeadEnsemble([HearHead(TINY), HearHead(HeadConfig(**{**TINY.to_json(), "encoder_dim": 16}))])

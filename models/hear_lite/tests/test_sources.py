@@ -48,6 +48,29 @@ def test_key_context_finds_c_major():
     assert np.allclose(feats[:, 32:56], key)  # context: the same on every frame
 
 
+def test_form_numbers_see_repeats_key_changes_and_foreign_splices():
+    from hear_lite import degrade
+    source, rng = sources.HarmonySource().eval(), np.random.default_rng(0)
+    numbers = lambda a: run(source, a)[0, 75:80]  # mean repeat, its lower half, mean change, mean key fit, its lower half
+    song = synthetic_song(64.0)  # the 8 s progression eight times
+    clean = numbers(song)
+    assert clean[1] > 0.95 and clean[3] > 0.8  # every passage comes back; every stretch is in the song's key
+    assert numbers(synthetic_song(64.0, modulate=True))[1] < clean[1] - 0.15  # new keys: passages never return
+    donor = synthetic_song(64.0, modulate=True)[: 24 * RATE]  # keys up to 6 semitones away
+    spliced = np.concatenate([song[: 40 * RATE], donor]).astype(np.float32)
+    assert numbers(spliced)[4] < clean[4] - 0.3  # the foreign part does not fit the key
+    removed = numbers(degrade.repetition_removed(song, RATE, 1.0, rng))
+    assert removed[0] < clean[0] - 0.1
+
+
+def test_form_per_frame_marks_where_the_song_leaves_its_key():
+    song = synthetic_song(32.0)
+    moved = synthetic_song(24.0, modulate=True)[8 * RATE:]  # 3 then 6 semitones up
+    feats = run(sources.HarmonySource().eval(), np.concatenate([song, moved]).astype(np.float32))
+    fit = feats[:, 74]
+    assert fit[:700].mean() > fit[900:].mean() + 0.2  # the first 28 s against the last 16 s
+
+
 def test_tempo_context_peaks_at_120_bpm():
     clicks = np.zeros(RATE * 12, dtype=np.float32)
     clicks[:: RATE // 2] = 1.0  # 120 bpm: a 50-frame lag at 100 Hz
@@ -108,3 +131,12 @@ def test_onnx_export_matches_pytorch(name, tmp_path):
     export_source(source, path, RATE)  # raises above 1e-4
     one_frame = np.random.default_rng(2).uniform(-0.5, 0.5, (1, 1025)).astype(np.float32)  # the shortest tail
     assert check_source(source, path, [one_frame]) < 1e-4
+
+
+@pytest.mark.skipif(unavailable_reason() is not None, reason=str(unavailable_reason()))
+def test_onnx_form_numbers_match_pytorch_on_a_long_call(tmp_path):
+    # export_source validates calls of 0.1 and 3 s, too short for a repeat; this one repeats and changes key.
+    source, path = sources.HarmonySource().eval(), tmp_path / "harmony.onnx"
+    export_source(source, path, RATE, validate=False)
+    moved = np.concatenate([synthetic_song(32.0), synthetic_song(24.0, modulate=True)[8 * RATE:]])
+    assert check_source(source, path, [moved[None].astype(np.float32)]) < 1e-4

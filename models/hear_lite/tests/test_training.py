@@ -35,8 +35,11 @@ def test_plan_is_deterministic_and_keeps_song_ids():
 def test_stream_columns_pick_whole_streams():
     assert len(train.stream_columns((0, 1, 2, 3))) == INPUT_DIM
     cols = train.stream_columns((0, 2))  # the first source at both scales
-    dims = [168 if s["source"] == "timbre" else 72 for s in STREAMS]
+    dims = [168 if s["source"] == "timbre" else 80 for s in STREAMS]
     assert len(cols) == dims[0] + dims[2] and cols[0] == 0 and cols[dims[0]] == dims[0] + dims[1]
+    plain = train.stream_columns((0, 1, 2, 3), form=False)  # the harmony streams without their last 8
+    assert len(plain) == INPUT_DIM - 16
+    assert np.array_equal(plain, np.r_[0:240, 248:488])
 
 
 def _fake_cache(work, plan):
@@ -156,8 +159,27 @@ def test_load_head_scores_several_checkpoints_as_their_mean(tmp_path):
     with torch.no_grad():
         np.testing.assert_allclose(both(x).numpy(), ((single(x) + second(x)) / 2).numpy(), atol=1e-6)
     torch.save({"head": {}, "columns": columns[:10].tolist(), "epoch": 1, "metrics": None}, tmp_path / "other.pt")
-    with pytest.raises(ValueError, match="other.pt: its input columns differ"):
+    with pytest.raises(ValueError, match="other.pt: its weights do not fit a head of 10 input columns"):
         train.load_head([paths[0], tmp_path / "other.pt"])
+
+
+def test_an_ensemble_of_heads_with_and_without_form_reads_each_heads_own_columns(tmp_path):
+    every, plain = train.stream_columns((0, 1, 2, 3)), train.stream_columns((0, 1, 2, 3), form=False)
+    heads = []
+    for k, cols in enumerate([every, plain]):
+        torch.manual_seed(k)
+        heads.append(train.make_head(cols))
+        torch.save({"head": heads[-1].state_dict(), "columns": cols.tolist(), "epoch": 1, "metrics": None},
+                   tmp_path / f"m{k}.pt")
+    both, got, _ = train.load_head([tmp_path / "m0.pt", tmp_path / "m1.pt"])
+    assert np.array_equal(got, every) and both.cfg.input_dim_raw == INPUT_DIM
+    x = torch.from_numpy(np.random.default_rng(0).standard_normal((1, 30, INPUT_DIM), dtype=np.float32))
+    with torch.no_grad():
+        alone = [heads[0].eval()(x), heads[1].eval()(x[:, :, plain])]
+        np.testing.assert_allclose(both(x).numpy(), ((alone[0] + alone[1]) / 2).numpy(), atol=1e-6)
+        moved = x.clone()
+        moved[:, :, np.setdiff1d(every, plain)] += 1.0  # only the first head reads the form columns
+        assert torch.allclose(heads[1](moved[:, :, plain]), alone[1]) and not torch.allclose(both(moved), both(x))
 
 
 def test_shards_split_the_extraction_between_processes(tmp_path):
