@@ -27,7 +27,7 @@ from . import cmixup, recipe, targets
 from .check import clean_above_degraded
 from .features import Example, feature_path
 from .metrics import evaluate
-from .model import LITE_CONFIG, STREAMS
+from .model import INPUT_DIM, LITE_CONFIG, STREAMS
 from .sources import FORM_DIMS, SOURCES
 from .within_song import WEIGHT as WITHIN_SONG_WEIGHT, within_song_loss
 
@@ -77,6 +77,9 @@ class FeatureSet:
     def load(self, i: int, frames: int, position: float = 0.0) -> np.ndarray:
         """Up to `frames` frames, starting `position` (0 to 1) of the way into the song's possible crops."""
         array = np.load(self.paths[i], mmap_mode="r")
+        if array.shape[1] != INPUT_DIM:  # a cache written by other sources (e.g. before 0.5.0's form columns)
+            raise ValueError(f"{self.paths[i]}: {array.shape[1]} feature columns where the sources give {INPUT_DIM}; "
+                             f"cached by other sources: extract the features again")
         start = int(position * (len(array) - frames)) if len(array) > frames else 0
         return np.asarray(array[start: start + frames, self.columns], dtype=np.float32)
 

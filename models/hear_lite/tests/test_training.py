@@ -163,6 +163,16 @@ def test_load_head_scores_several_checkpoints_as_their_mean(tmp_path):
         train.load_head([paths[0], tmp_path / "other.pt"])
 
 
+def test_features_cached_by_other_sources_are_refused_by_name(tmp_path):
+    plan = [e for e in features.plan_examples(TRACKS) if e.split == "train"][:1]
+    path = tmp_path / "features" / plan[0].cache_name
+    path.parent.mkdir(parents=True)
+    np.save(path, np.zeros((30, INPUT_DIM - 16), dtype=np.float16))  # 0.4.0's sources: no form columns
+    data = train.FeatureSet(tmp_path, plan, train.stream_columns((0, 1, 2, 3)))
+    with pytest.raises(ValueError, match=f"{plan[0].cache_name}: {INPUT_DIM - 16} feature columns where the sources give {INPUT_DIM}"):
+        data.load(0, 10)
+
+
 def test_an_ensemble_of_heads_with_and_without_form_reads_each_heads_own_columns(tmp_path):
     every, plain = train.stream_columns((0, 1, 2, 3)), train.stream_columns((0, 1, 2, 3), form=False)
     heads = []
