@@ -255,12 +255,15 @@ class HeadEnsemble(nn.Module):
         self.members = nn.ModuleList(members)
         self.cfg = dataclasses.replace(members[0].cfg, input_dim_raw=max(max(c) for c in columns) + 1)
         everything = list(range(self.cfg.input_dim_raw))
-        # None where a member reads every input in order: no Gather in the graph.
-        self.columns = [None if c == everything else torch.tensor(c, dtype=torch.int64) for c in columns]
+        for k, c in enumerate(columns):  # None where a member reads every input in order: no Gather in the graph
+            self.register_buffer(f"columns_{k}", None if c == everything else torch.tensor(c, dtype=torch.int64),
+                                 persistent=False)
 
     def forward(self, features: Tensor, lengths: Tensor | None = None) -> Tensor:
-        scores = [m(features if c is None else features.index_select(2, c), lengths)
-                  for m, c in zip(self.members, self.columns)]
+        scores = []
+        for k, member in enumerate(self.members):
+            columns = getattr(self, f"columns_{k}")
+            scores.append(member(features if columns is None else features.index_select(2, columns), lengths))
         return torch.stack(scores).mean(dim=0)
 
 
