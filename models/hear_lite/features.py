@@ -91,7 +91,7 @@ def song_augmented(audio: np.ndarray, song_id: str) -> np.ndarray:
     Before 0.4.0 each copy had its own draw, applied after its degradation: the clean copy, against which its
     song's copies are ranked, got noise and EQ that teach the head to forgive the mildest noise and band
     limits, and the draws after a degradation (resampling, filters, gain) wore away what it left, e.g. a
-    clip's flat tops (model card, "Changes in 0.4.0")."""
+    clip's flat tops (HEAR-Lite's HISTORY.md, "Changes in 0.4.0")."""
     return augment.augment(audio, SAMPLE_RATE, np.random.default_rng(_seed(f"{song_id}#augment")))[0]
 
 

@@ -15,7 +15,7 @@ import torch.nn.functional as F
 
 # Of weights 1 and 0.3 (12 epochs, seeds 0 and 1 each), 0.3 kept the validation LCC of HEAR's loss alone (0.518
 # and 0.511; weight 1: 0.474 and 0.440) and ranked the degradation check's pairs at least as well (86.9% and
-# 85.9%; weight 1: 85.8% twice). Model card, "Changes in 0.3.0".
+# 85.9%; weight 1: 85.8% twice). HEAR-Lite's HISTORY.md, "Changes in 0.3.0".
 WEIGHT = 0.3
 TAU = 0.1             # score units: a gap of 0.1 on the 1-5 scale costs log(1 + e^-1) = 0.31
 MIN_TARGET_GAP = 1e-6  # copies whose mean targets are closer count as ties and are not compared

@@ -239,7 +239,7 @@ class HearHead(nn.Module):
 class HeadEnsemble(nn.Module):
     """Heads of one shape trained apart (other seeds or crops), scoring as the mean of their scores: one graph,
     the same inputs and output as one head. The training runs' spread is as large as the differences
-    between recipes, and averaging evens it out (HEAR-Lite's model card, "Changes in 0.4.0").
+    between recipes, and averaging evens it out (HEAR-Lite's HISTORY.md, "Changes in 0.4.0").
     `columns`, one list per member, names the inputs each member reads (heads trained on fewer features);
     the ensemble's inputs are then 0 .. the largest column. By default every member reads every input."""
 
