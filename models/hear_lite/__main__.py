@@ -111,13 +111,14 @@ def main(argv: list[str] | None = None) -> int:
         from .export import export_bundle
         from .train import load_head
         head, _, saved = load_head(args.checkpoint)
-        runs = ", ".join(f"epoch {s['epoch']} of run {p.parent.name}" for p, s in zip(args.checkpoint, saved))
+        names = [p.parent.name for p in args.checkpoint]  # the run folders; whole paths where two share a name
+        names = names if len(set(names)) == len(names) else [str(p) for p in args.checkpoint]
+        runs = ", ".join(f"epoch {s['epoch']} of run {n}" for n, s in zip(names, saved))
         export_bundle(head, args.out, bundle_id="hear-lite", name="HEAR-Lite", version=args.version,
                       provenance=f"Trained here with the HEAR recipe on proxy targets (models/hear_lite): {runs}"
                                  + (", scored as their mean" if len(saved) > 1 else ""),
                       description="Small default model: HEAR's head on two frozen DSP sources, proxy targets.",
-                      metrics={f"validation (proxy targets, PyTorch), {p.parent.name}": s["metrics"]
-                               for p, s in zip(args.checkpoint, saved)})
+                      metrics={f"validation (proxy targets, PyTorch), {n}": s["metrics"] for n, s in zip(names, saved)})
         print(f"bundle written to {args.out}")
         if args.golden:
             from .export import write_golden

@@ -77,18 +77,27 @@ def test_cli_trains_a_member_and_exports_an_ensemble_of_runs(tmp_path):
     (tmp_path / "corpus.json").write_text(json.dumps({"tracks": TRACKS}))
     torch.set_num_threads(1)
     runs = []
-    for seed, end in ((0, "0"), (1, "0.25")):
+    for seed, end, form in ((0, "0", []), (1, "0.25", ["--no-form"])):
         runs.append(tmp_path / f"m{seed}")
         main(["train", "--work", str(tmp_path), "--run", str(runs[-1]), "--epochs", "1", "--crop-frames", "24",
-              "--val-frames", "40", "--seed", str(seed), "--end-crops", end])
+              "--val-frames", "40", "--seed", str(seed), "--end-crops", end, *form])
         cfg = json.loads((runs[-1] / "config.json").read_text())
-        assert (cfg["seed"], cfg["end_crops"]) == (seed, float(end))
+        assert (cfg["seed"], cfg["end_crops"], cfg["form"]) == (seed, float(end), not form)
     main(["export", "--checkpoint", *(str(r / "best.pt") for r in runs), "--out", str(tmp_path / "bundle"),
           "--version", "0.0.1"])
     manifest = json.loads((tmp_path / "bundle/manifest.json").read_text())
     assert manifest["head"]["config"]["members"] == 2 and manifest["head"]["inputDim"] == INPUT_DIM
     head_file = next(f for f in manifest["files"] if f["path"] == "head.onnx")
     assert "epoch 1 of run m0, epoch 1 of run m1, scored as their mean" in head_file["provenance"]
+    assert len(manifest["metrics"]) == 2
+    twin = tmp_path / "other" / "m0"  # a second run folder named m0: the runs are named by their whole paths
+    twin.mkdir(parents=True)
+    (twin / "best.pt").write_bytes((runs[0] / "best.pt").read_bytes())
+    main(["export", "--checkpoint", str(runs[0] / "best.pt"), str(twin / "best.pt"), "--out", str(tmp_path / "twins"),
+          "--version", "0.0.1"])
+    manifest = json.loads((tmp_path / "twins/manifest.json").read_text())
+    assert sorted(manifest["metrics"]) == sorted(f"validation (proxy targets, PyTorch), {p}"
+                                                 for p in (runs[0] / "best.pt", twin / "best.pt"))
 
 
 def test_rebuild_trains_every_head_of_the_ensemble(tmp_path):
