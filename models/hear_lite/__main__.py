@@ -53,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     train.add_argument("--no-cmixup", action="store_true")
     train.add_argument("--no-listmle", action="store_true")
     train.add_argument("--within-song", type=float, metavar="WEIGHT",
-                       help="weight of the within-song ranking term (default: within_song.WEIGHT; 0: HEAR's loss alone)")
+                       help="weight of the within-song ranking term "
+                            "(default: within_song.WEIGHT; 0: HEAR's loss alone)")
     train.add_argument("--no-augment", action="store_true", help="train on the unaugmented cache (ablation)")
     check = commands.add_parser("check", help="degradation check of a trained head on held-out tracks")
     check.add_argument("--work", type=Path, required=True)

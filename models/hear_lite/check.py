@@ -4,8 +4,8 @@ its degraded versions, and do scores fall as the severity rises?
 For every track and degradation family the track is degraded at each severity of targets.SEVERITIES and
 scored (the mean of the five dimensions). Reported per family: the share of (track, severity) pairs where the
 clean track scores higher (also per severity), and the mean over tracks of the Spearman correlation between
-severity (0 for the clean track) and score, negated so that "scores fall with severity" is positive. Goals (issue 4): at least
-90% of pairs and a mean Spearman of at least 0.8 for every family.
+severity (0 for the clean track) and score, negated so that "scores fall with severity" is positive. Goals
+(issue 4): at least 90% of pairs and a mean Spearman of at least 0.8 for every family.
 """
 from __future__ import annotations
 

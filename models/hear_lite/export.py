@@ -62,7 +62,9 @@ def export_bundle(head: HearHead | HeadEnsemble, out: Path, *, bundle_id: str, n
         "streams": STREAMS,
         "maxLengthMismatch": MAX_LENGTH_MISMATCH,
         "head": {"file": "head.onnx", "inputDim": head.cfg.input_dim_raw, "minFrames": MIN_FRAMES,
-                 "precision": "fp32", "config": {**head.cfg.to_json(), "members": len(head.members) if isinstance(head, HeadEnsemble) else 1}},
+                 "precision": "fp32",
+                 "config": {**head.cfg.to_json(),
+                            "members": len(head.members) if isinstance(head, HeadEnsemble) else 1}},
         **({"metrics": metrics} if metrics else {}),
     }
     return write_bundle(out, manifest, files)
@@ -76,6 +78,7 @@ def write_golden(head: HearHead | HeadEnsemble, bundle: Path, out: Path) -> dict
     the trained head, for the 75 s fixture song: what the engine's scores of the bundle must reproduce."""
     manifest = json.loads((bundle / "manifest.json").read_text())
     samples, _ = read_wav16(GOLDEN_SONG)
-    golden = audio_golden(GOLDEN_SONG.stem, manifest, samples, run_audio(manifest, build_sources(), head.eval(), samples))
+    scores = run_audio(manifest, build_sources(), head.eval(), samples)
+    golden = audio_golden(GOLDEN_SONG.stem, manifest, samples, scores)
     write_json(out, golden)
     return golden

@@ -174,13 +174,15 @@ class TimbreSource(nn.Module):
         high_share = torch.log(power[:, HIGH:].sum(dim=(1, 2)) / (power.sum(dim=(1, 2)) + EPS) + EPS).unsqueeze(1)
 
         upper = logpower[:, 64:]  # 3-12 kHz
-        frame_mean = torch.log((power[:, 64:] + EPS).mean(dim=1, keepdim=True) + EPS)  # log(mean(exp(upper)) + EPS) without the exp
+        # log(mean(exp(upper)) + EPS) without the exp
+        frame_mean = torch.log((power[:, 64:] + EPS).mean(dim=1, keepdim=True) + EPS)
         holes = torch.sigmoid(2.0 * (frame_mean - 3.4 - upper)).mean(dim=(1, 2)).unsqueeze(1)
         top = logpower[:, HIGH:]
         top_mean = torch.log((power[:, HIGH:] + EPS).mean(dim=1) + EPS)  # [B, F]
         flatness = (top_mean - top.mean(dim=1)).mean(dim=1, keepdim=True)
         smooth = lambda x: F.avg_pool1d(x.unsqueeze(1), 5, 1, padding=2, count_include_pad=False).squeeze(1)
-        quietest = [smooth(x).min(dim=1, keepdim=True).values - x.mean(dim=1, keepdim=True) for x in (top_mean, loudness)]
+        quietest = [smooth(x).min(dim=1, keepdim=True).values - x.mean(dim=1, keepdim=True)
+                    for x in (top_mean, loudness)]
 
         samples = traced(waveform.shape[1])
         level = torch.sqrt(waveform.norm(dim=1, keepdim=True) ** 2 / samples + EPS * EPS)  # no squared copy
@@ -319,13 +321,15 @@ class HarmonySource(nn.Module):
         frames = waveform.shape[1] // HOP
         x = waveform.unsqueeze(1)
         low = downsample(x, self.antialias, self.decimate)
-        chroma = power_frames(low, self.chroma_dft, HOP // self.decimate, frames, 1, lambda p: torch.matmul(self.chroma, p))
+        chroma = power_frames(low, self.chroma_dft, HOP // self.decimate, frames, 1,
+                              lambda p: torch.matmul(self.chroma, p))
         chroma = chroma / (chroma.sum(dim=1, keepdim=True) + EPS)  # [B, 12, F]
         mean_chroma = chroma.mean(dim=2, keepdim=True)
         centred = mean_chroma - mean_chroma.mean(dim=1, keepdim=True)
         key = torch.matmul(self.keys, centred / (centred.norm(dim=1, keepdim=True) + EPS))  # [B, 24, 1]
 
-        bands = torch.log(power_frames(x, self.onset_dft, HOP // 4, frames, 4, lambda p: torch.matmul(self.bands, p)) + EPS)
+        bands = torch.log(power_frames(x, self.onset_dft, HOP // 4, frames, 4,
+                                       lambda p: torch.matmul(self.bands, p)) + EPS)
         flux = torch.relu(bands[:, :, 1:] - bands[:, :, :-1])
         flux = F.pad(flux, (1, 0))  # [B, 8, 4F] at 100 Hz
         onset = flux.reshape(flux.shape[0], flux.shape[1], -1, 4).mean(dim=3)  # [B, 8, F]

@@ -97,7 +97,8 @@ def build_midi_package(work: Path, package: str, log=print) -> list[Track]:
         scratch.mkdir()
         deb = download_and_extract(work, package, root)
         licence = copy_licence(work, root, package)
-        midis = [(str(p.relative_to(root)), p) for p in sorted(root.rglob("*")) if p.suffix.lower() in (".mid", ".midi")]
+        midis = [(str(p.relative_to(root)), p) for p in sorted(root.rglob("*"))
+                 if p.suffix.lower() in (".mid", ".midi")]
         for wad in sorted(root.rglob("*.wad")):
             for name, lump in wad_midis(wad):
                 path = scratch / f"{wad.stem}-{name}.mid"

@@ -21,7 +21,8 @@ TAU = 0.1             # score units: a gap of 0.1 on the 1-5 scale costs log(1 +
 MIN_TARGET_GAP = 1e-6  # copies whose mean targets are closer count as ties and are not compared
 
 
-def within_song_loss(scores: torch.Tensor, targets: torch.Tensor, songs: torch.Tensor, tau: float = TAU) -> torch.Tensor:
+def within_song_loss(scores: torch.Tensor, targets: torch.Tensor, songs: torch.Tensor,
+                     tau: float = TAU) -> torch.Tensor:
     """scores, targets: [B, D]; songs: [B] integer song of each row. Mean over the ordered pairs (i, j) of
     one song with target mean i above j of softplus(-(score mean i - score mean j) / tau); 0 with no pair."""
     s, y = scores.mean(dim=1), targets.mean(dim=1)
