@@ -6,7 +6,7 @@ Layout under the work directory (never committed):
   licences/      PKG.copyright, the package's usr/share/doc/PKG/copyright
   wav24/PKG/     one 16-bit 24 kHz mono WAV per track
   packages/      PKG.json: the package's tracks (source path inside the package, duration, sha256)
-  corpus.json    all tracks with their split (written by `split`)
+  corpus.json    all tracks with their split (`write_corpus`; packages of the shipped corpus: `split.json`)
 """
 from __future__ import annotations
 
@@ -44,6 +44,11 @@ MIN_SECONDS_IN_MUSIC_DIR = 15.0
 MIN_SECONDS_ELSEWHERE = 40.0
 VALIDATION_SHARE = 0.2  # of the total duration, by whole packages
 SPLIT_SEED = "hear-lite-split-1"
+# The split HEAR-Lite's heads were trained and validated on, package by package. split_packages keeps a split
+# once made, so its result depends on the order in which packages arrived; this corpus grew over several
+# sessions, and a fresh build would put four produced packages on the other side. Pinned here so that a
+# rebuild reproduces the shipped model's training and validation sets.
+SHIPPED_SPLIT = Path(__file__).with_name("split.json")
 
 
 @dataclass
@@ -192,6 +197,12 @@ def write_corpus(work: Path) -> dict:
     previous = work / "corpus.json"
     fixed = {p: v["split"] for p, v in json.loads(previous.read_text())["packages"].items()
              if v["tracks"]} if previous.exists() else {}
+    pinned = {p: split for split, packages in json.loads(SHIPPED_SPLIT.read_text()).items() for p in packages}
+    moved = sorted(p for p, split in fixed.items() if pinned.get(p, split) != split)
+    if moved:  # features are cached per track and copy, not per split: they would silently stop fitting
+        raise ValueError(f"{previous}: {', '.join(moved)} split otherwise than in {SHIPPED_SPLIT.name}; "
+                         f"build the corpus into a new work folder")
+    fixed.update(pinned)
     # Each tier is split on its own, so validation holds every tier in about the same share.
     tier_of = {p: max({t.tier for t in ts}, key=lambda tier: sum(t.duration for t in ts if t.tier == tier))
                for p, ts in recorded.items() if ts}

@@ -4,6 +4,7 @@ import subprocess
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from hear_lite import corpus
 from hear_lite.audio import read_wav
@@ -85,3 +86,28 @@ def test_each_tier_is_split_on_its_own(tmp_path):
     again = corpus.write_corpus(tmp_path)
     assert {p: v["split"] for p, v in again["packages"].items()} == \
         {p: v["split"] for p, v in summary["packages"].items()}
+
+
+def _record(work, package, tier="produced", seconds=100.0):
+    track = corpus.Track(f"{package}/t-0", package, "t.ogg", "l", seconds, package, "w.wav", tier)
+    corpus.write_record(work, package, [track])
+
+
+def test_the_shipped_split_is_pinned(tmp_path):
+    # The shipped corpus put blobwars-data in validation and btanks-data in training; the rule alone would not.
+    durations = {"blobwars-data": 30.0, "btanks-data": 30.0, "produced-new": 40.0}
+    assert corpus.split_packages(durations) == {"btanks-data"}
+    for package, seconds in durations.items():
+        _record(tmp_path, package, seconds=seconds)
+    splits = {p: v["split"] for p, v in corpus.write_corpus(tmp_path)["packages"].items()}
+    assert (splits["blobwars-data"], splits["btanks-data"]) == ("validation", "train")
+    assert splits["produced-new"] == "train"  # not pinned: split by the rule, whose share the pinned ones fill
+
+
+def test_a_work_folder_split_otherwise_is_refused(tmp_path):
+    _record(tmp_path, "zaz-data")
+    summary = corpus.write_corpus(tmp_path)
+    summary["packages"]["zaz-data"]["split"] = "validation"  # as a fresh build before the pin split it
+    (tmp_path / "corpus.json").write_text(json.dumps(summary))
+    with pytest.raises(ValueError, match="zaz-data split otherwise than in split.json"):
+        corpus.write_corpus(tmp_path)
