@@ -19,8 +19,7 @@ def rebuild_steps(work: Path, run: Path, epochs: int | None) -> list[list[str]]:
     """The commands `rebuild` runs: the corpus, the features, then one training per head of the ensemble."""
     from .train import ENSEMBLE
     members = [["train", "--work", str(work), "--run", str(run / f"m{k}"), "--seed", str(m["seed"]),
-                "--end-crops", str(m["end_crops"]), *([] if m["form"] else ["--no-form"]),
-                *(["--epochs", str(epochs)] if epochs else [])]
+                "--end-crops", str(m["end_crops"]), *(["--epochs", str(epochs)] if epochs else [])]
                for k, m in enumerate(ENSEMBLE)]
     return [["corpus", "--work", str(work)], ["features", "--work", str(work)], *members]
 

@@ -156,10 +156,10 @@ def make_head(columns: np.ndarray) -> HearHead:
 
 # HEAR-Lite's heads: two seeds, each with and without end crops, scored as their mean. Single runs of one recipe
 # differ on the degradation check by 1-4 points at another seed; the mean of four beat its best member by 1.3
-# points in 0.4.0 (HEAR-Lite's HISTORY.md, "Changes in 0.4.0"). Since 0.5.0 the heads with end crops also read
-# the song's form (model card, "Changes in 0.5.0").
-ENSEMBLE = ({"seed": 0, "end_crops": 0.0, "form": False}, {"seed": 1, "end_crops": 0.0, "form": False},
-            {"seed": 0, "end_crops": 0.25, "form": True}, {"seed": 1, "end_crops": 0.25, "form": True})
+# points in 0.4.0 (HEAR-Lite's HISTORY.md, "Changes in 0.4.0"). All four read the song's form (the default
+# `form`): 0.5.0 gave it to the two with end crops, 0.5.1 to the other two (model card, "Changes in 0.5.1").
+ENSEMBLE = ({"seed": 0, "end_crops": 0.0}, {"seed": 1, "end_crops": 0.0},
+            {"seed": 0, "end_crops": 0.25}, {"seed": 1, "end_crops": 0.25})
 
 
 def load_head(checkpoints: list[Path]) -> tuple[HearHead | HeadEnsemble, np.ndarray, list[dict]]:

@@ -112,7 +112,7 @@ def test_rebuild_trains_every_head_of_the_ensemble(tmp_path):
         main(step)  # the corpus and features steps need Debian packages; the fake cache stands in for them
     for k, member in enumerate(train.ENSEMBLE):
         cfg = json.loads((tmp_path / f"runs/m{k}/config.json").read_text())
-        assert {key: cfg[key] for key in member} == member and cfg["epochs"] == 1
+        assert {key: cfg[key] for key in member} == member and cfg["epochs"] == 1 and cfg["form"]
         assert (tmp_path / f"runs/m{k}/best.pt").exists()
 
 
