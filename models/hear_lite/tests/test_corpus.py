@@ -72,12 +72,15 @@ def test_build_package_from_a_local_deb(tmp_path):
     assert not list((work / "debs").glob("*.deb")), "the .deb is removed once recorded"
 
 
+def _record(work, package, tier="produced", seconds=100.0):
+    track = corpus.Track(f"{package}/t-0", package, "t.ogg", "l", seconds, package, "w.wav", tier)
+    corpus.write_record(work, package, [track])
+
+
 def test_each_tier_is_split_on_its_own(tmp_path):
     for tier, count in (("produced", 10), ("mma", 10)):
         for i in range(count):
-            package = f"{tier}-pkg{i}"
-            track = corpus.Track(f"{package}/t-0", package, "t.ogg", "l", 100.0 + i, f"{tier}{i}", "w.wav", tier)
-            corpus.write_record(tmp_path, package, [track])
+            _record(tmp_path, f"{tier}-pkg{i}", tier, 100.0 + i)
     summary = corpus.write_corpus(tmp_path)
     for tier in ("produced", "mma"):
         held = [t for t in summary["tracks"] if t["tier"] == tier and t["split"] == "validation"]
@@ -86,11 +89,6 @@ def test_each_tier_is_split_on_its_own(tmp_path):
     again = corpus.write_corpus(tmp_path)
     assert {p: v["split"] for p, v in again["packages"].items()} == \
         {p: v["split"] for p, v in summary["packages"].items()}
-
-
-def _record(work, package, tier="produced", seconds=100.0):
-    track = corpus.Track(f"{package}/t-0", package, "t.ogg", "l", seconds, package, "w.wav", tier)
-    corpus.write_record(work, package, [track])
 
 
 def test_the_shipped_split_is_pinned(tmp_path):
