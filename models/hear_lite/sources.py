@@ -2,7 +2,9 @@
 
 frames = floor(samples / 960) (25 Hz, the HEAR frame rate). No weights are learned: every constant (DFT
 kernels, filterbanks, key profiles) is a buffer and the STFT is a strided Conv1d (torch 1.13 cannot export
-aten::stft), so each graph is plain Conv/MatMul. Like HEAR's conformers, each source mixes in statistics of
+aten::stft), so each graph is plain Conv/MatMul. ONNX's own STFT operator would not be faster: in
+onnxruntime-node 1.30 on one core it took 16.6 ms where this Conv took 9.6 ms for the timbre source's
+512-point DFTs of one 22.6 s piece (2026-11-27). Like HEAR's conformers, each source mixes in statistics of
 the whole call (global context), so the 30 s segment scale and the whole-track scale see different
 features.
 
