@@ -214,16 +214,18 @@ def train(work: Path, run_dir: Path, train_examples: list[Example], val_examples
             x, lengths = batch([train_set.load(i, cfg.crop_frames, p) for i, p in zip(idx, positions)])
             y = torch.from_numpy(train_set.targets[idx])
             pooled = head.pooled(x, lengths)
+            scores = head.score(pooled)  # unmixed: the within-song term's, and the loss's without C-Mixup
             extra = 0.0
             if cfg.within_song:
                 songs = torch.from_numpy(np.unique([train_set.song_ids[i] for i in idx], return_inverse=True)[1])
-                extra = cfg.within_song * within_song_loss(head.score(pooled), y, songs)
+                extra = cfg.within_song * within_song_loss(scores, y, songs)
             if cfg.cmixup:
                 partners = [sampler.sample(int(i), rng) for i in idx]
                 px, plengths = batch([train_set.load(j, cfg.crop_frames, rng.random()) for j in partners])
                 pooled, y = cmixup.mix(pooled, y, head.pooled(px, plengths),
                                        torch.from_numpy(train_set.targets[partners]), cmixup.draw_lambda(rng))
-            loss = recipe.hear_loss(head.score(pooled), y, beta_rank) + extra
+                scores = head.score(pooled)
+            loss = recipe.hear_loss(scores, y, beta_rank) + extra
             (loss / recipe.ACCUMULATION_STEPS).backward()
             losses.append(loss.item())
             if (b + 1) % recipe.ACCUMULATION_STEPS == 0 or b + 1 == len(batches):
