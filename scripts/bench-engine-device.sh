@@ -3,8 +3,9 @@
 # bundle (HEAR-Lite): `--ep auto` (cuda without its provider libraries, then webgpu over Vulkan), explicit
 # webgpu and cpu on the same song (compare their scores with the PyTorch goldens), `--jobs 2` on a GPU
 # provider (it crashed the process before the engine ran one song at a time there), the pipeline benchmark
-# on webgpu and on cpu pinned to 2 cores like this project's machines, on cpu pinned to one core (the
-# model card's speed goal), and the peak RSS of one song on webgpu and on cpu.
+# on webgpu and on cpu pinned to 2 cores like this project's machines, and on cpu pinned to one core (the
+# model card's speed goal). Each pipeline run also measures the peak RSS of a fresh process scoring one song
+# (`peakRss` in its JSON).
 #
 # Here:  npm run build && bash scripts/gpu-prepare.sh && npx esbuild scripts/bench.ts --bundle --platform=node \
 #          --format=cjs --target=node20 --external:onnxruntime-node --outfile=.gpu/bench.js \
@@ -42,8 +43,4 @@ for ep in webgpu cpu; do
 done
 timeout 100 taskset -c 0 $N .gpu/bench.js --only pipeline --json --songs 2 --ep cpu > "$RESULTS/bench-cpu-1core.json"
 echo "bench cpu, one core rc=$?"; grep -A6 '"medianMs"' "$RESULTS/bench-cpu-1core.json"
-for ep in webgpu cpu; do
-  timeout 90 $N .gpu/bench.js --only rss --json --ep $ep > "$RESULTS/rss-$ep.json" 2> "$LOGS/rss-$ep.err"
-  echo "rss $ep rc=$?"; grep -A3 '"peakRss"' "$RESULTS/rss-$ep.json"
-done
 tar -C /tmp -czf "${OUT:-.}/engine-device.tgz" engine-device
