@@ -60,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--checkpoint", type=Path, nargs="+", required=True,
                        help="best.pt of a training run; several: their ensemble")
     check.add_argument("--tracks", type=int, default=20, help="held-out produced tracks to use")
+    check.add_argument("--skip", type=int, default=0,
+                       help="leave out the first SKIP of them (in sha256 order): a fresh set beside the first 20")
     check.add_argument("--seconds", type=float, default=180.0, help="first seconds of each track")
     check.add_argument("--out", type=Path, help="also write the report here (JSON)")
     export = commands.add_parser("export", help="write the HEAR-Lite bundle from training runs' best.pt")
@@ -145,15 +147,14 @@ def main(argv: list[str] | None = None) -> int:
         import json
         import torch
         from .audio import read_wav
-        from .check import degradation_check, verdict
+        from .check import degradation_check, held_out_tracks, verdict
         from .model import build_sources, stream_features
         from .sources import SAMPLE_RATE
         from .train import load_head
         head, columns, saved = load_head(args.checkpoint)
         sources = build_sources()
         corpus = json.loads((args.work / "corpus.json").read_text())
-        held_out = sorted((t for t in corpus["tracks"] if t["split"] == "validation" and t["tier"] == "produced"),
-                          key=lambda t: t["sha256"])[: args.tracks]
+        held_out = held_out_tracks(corpus["tracks"], args.tracks, args.skip)
         audio = [read_wav(args.work / t["wav"])[0][: int(args.seconds * SAMPLE_RATE)] for t in held_out]
         @torch.no_grad()
         def score(a):
@@ -163,7 +164,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.out:
             args.out.write_text(json.dumps({"checkpoints": [str(p) for p in args.checkpoint],
                                             "epochs": [s["epoch"] for s in saved],
-                                            "tracks": [t["track_id"] for t in held_out], "seconds": args.seconds,
+                                            "skip": args.skip, "tracks": [t["track_id"] for t in held_out],
+                                            "seconds": args.seconds,
                                             "families": report}, indent=1) + "\n")
         misses = verdict(report)
         print("every family meets both goals" if not misses else "\n".join(["goals missed:", *misses]))

@@ -20,6 +20,15 @@ PAIR_GOAL = 0.9
 SPEARMAN_GOAL = 0.8
 
 
+def held_out_tracks(tracks: list[dict], count: int, skip: int = 0) -> list[dict]:
+    """The check's tracks: `count` produced tracks of the validation split (packages never trained on) in the
+    order of their sha256 (fixed by their content), after the first `skip`. The first 20 have been checked for
+    every version; a later slice is a fresh set that no decision has seen."""
+    held_out = sorted((t for t in tracks if t["split"] == "validation" and t["tier"] == "produced"),
+                      key=lambda t: t["sha256"])
+    return held_out[skip: skip + count]
+
+
 def degradation_check(score: Callable[[np.ndarray], np.ndarray], tracks: list[np.ndarray], sr: int,
                       seed: int = 0, families: list[str] | None = None) -> dict[str, dict]:
     """score(audio) -> five scores. tracks: held-out waveforms (the next track is a splice's donor)."""

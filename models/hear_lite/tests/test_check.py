@@ -27,3 +27,15 @@ def test_a_scorer_that_measures_damage_passes_and_a_constant_one_fails():
     assert all(r["pairs_clean_above"] == 0.0 and r["spearman_fall"] == 0.0 and set(r["pairs_by_severity"].values()) == {0.0}
                for r in constant.values())
     assert len(check.verdict(constant)) == len(families) and check.verdict(report) == []
+
+
+def test_the_checks_tracks_are_held_out_produced_tracks_in_sha256_order_after_a_skip():
+    tracks = [{"track_id": f"t{k}", "split": split, "tier": tier, "sha256": sha}
+              for k, (split, tier, sha) in enumerate([("validation", "produced", "c"), ("train", "produced", "a"),
+                                                      ("validation", "midi", "b"), ("validation", "produced", "e"),
+                                                      ("validation", "produced", "d"), ("validation", "produced", "f")])]
+    ids = lambda chosen: [t["track_id"] for t in chosen]
+    assert ids(check.held_out_tracks(tracks, 20)) == ["t0", "t4", "t3", "t5"]
+    assert ids(check.held_out_tracks(tracks, 2)) == ["t0", "t4"]
+    assert ids(check.held_out_tracks(tracks, 2, skip=2)) == ["t3", "t5"]
+    assert check.held_out_tracks(tracks, 2, skip=4) == []
