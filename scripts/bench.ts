@@ -1,8 +1,8 @@
 // `npm run bench`: every benchmark figure of the engine, measured in this run on this machine.
 //   - audio (scripts/bench-audio.ts): decode + resample vs ffmpeg, resampler speed and alias rejection;
 //   - head (models: hear_tools bench-head): ONNX Runtime vs PyTorch on a full-size head;
-//   - pipeline (here): every stage for one 3-minute song; --jobs 2 vs --jobs 1 throughput; peak RSS
-//     of a 10-minute song in a fresh process.
+//   - pipeline (here): every stage for one 3-minute song; --jobs 2 vs --jobs 1 throughput (given two cores or
+//     more); peak RSS of a 10-minute song in a fresh process.
 // Ratios compare against references measured in the same run. The model is the default bundle when
 // installed, else the test fixture (test/fixtures/tiny-hear).
 //
