@@ -41,6 +41,6 @@ for ep in webgpu cpu; do
   timeout 200 taskset -c 0,1 $N .gpu/bench.js --only pipeline --json --songs 4 --ep $ep > "$RESULTS/bench-$ep.json"
   echo "bench $ep rc=$?"; grep -A6 '"medianMs"' "$RESULTS/bench-$ep.json"
 done
-timeout 100 taskset -c 0 $N .gpu/bench.js --only pipeline --json --songs 2 --ep cpu > "$RESULTS/bench-cpu-1core.json"
+timeout 100 taskset -c 0 $N .gpu/bench.js --only pipeline --json --ep cpu > "$RESULTS/bench-cpu-1core.json"
 echo "bench cpu, one core rc=$?"; grep -A6 '"medianMs"' "$RESULTS/bench-cpu-1core.json"
 tar -C /tmp -czf "${OUT:-.}/engine-device.tgz" engine-device
