@@ -7,7 +7,7 @@ from pathlib import Path
 
 from hear_tools.audio import read_wav16
 from hear_tools.bundle import HEAR_SCALES, MAX_LENGTH_MISMATCH, SCORE_RANGE, FileMeta, label_entries, write_bundle
-from hear_tools.export import export_head, export_source
+from hear_tools.export import export_framed_source, export_head
 from hear_tools.fixtures import audio_golden, write_json
 from hear_tools.head import MIN_FRAMES, HeadEnsemble, HearHead
 from hear_tools.pipeline import run_audio
@@ -37,10 +37,11 @@ def export_bundle(head: HearHead | HeadEnsemble, out: Path, *, bundle_id: str, n
     sources = build_sources()
     files = {}
     for source_id, module in sources.items():
-        export_source(module, out / f"{source_id}.onnx", SAMPLE_RATE)
-        files[f"{source_id}.onnx"] = FileMeta(
-            "Apache-2.0", f"HEAR-Lite frozen DSP source, no learned weights (models/hear_lite/sources.py); "
-                          f"STFT as Conv1d with fixed DFT kernels")
+        export_framed_source(module, out / f"{source_id}-frames.onnx", out / f"{source_id}.onnx", SAMPLE_RATE)
+        for stage in ("-frames", ""):
+            files[f"{source_id}{stage}.onnx"] = FileMeta(
+                "Apache-2.0", f"HEAR-Lite frozen DSP source, no learned weights (models/hear_lite/sources.py); "
+                              f"STFT as Conv1d with fixed DFT kernels")
     export_head(head.eval(), out / "head.onnx")
     files["head.onnx"] = FileMeta("Apache-2.0", provenance)
     manifest = {
@@ -56,8 +57,9 @@ def export_bundle(head: HearHead | HeadEnsemble, out: Path, *, bundle_id: str, n
         "sampleRate": SAMPLE_RATE,
         "frameRate": SAMPLE_RATE / HOP,
         "input": "audio",
-        "sources": [{"id": sid, "file": f"{sid}.onnx", "dim": module.dim, "description": SOURCE_DESCRIPTIONS[sid]}
-                    for sid, module in sources.items()],
+        "sources": [{"id": sid, "file": f"{sid}.onnx", "dim": module.dim,
+                     "frames": {"file": f"{sid}-frames.onnx", "dim": module.frames_dim},
+                     "description": SOURCE_DESCRIPTIONS[sid]} for sid, module in sources.items()],
         "scales": HEAR_SCALES,
         "streams": STREAMS,
         "maxLengthMismatch": MAX_LENGTH_MISMATCH,

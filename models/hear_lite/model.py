@@ -12,9 +12,9 @@ import torch
 
 from hear_tools.bundle import HEAR_SCALES, MAX_LENGTH_MISMATCH
 from hear_tools.head import HeadConfig
-from hear_tools.pipeline import concat_streams, run_stream
+from hear_tools.pipeline import concat_streams, run_stream, song_frames
 
-from .sources import SAMPLE_RATE, SOURCES
+from .sources import HOP, SAMPLE_RATE, SOURCES
 
 SOURCE_ORDER = ("timbre", "harmony")
 STREAMS = [{"source": s, "scale": scale["id"]} for scale in HEAR_SCALES for s in SOURCE_ORDER]
@@ -37,5 +37,7 @@ def stream_features(sources: dict[str, torch.nn.Module], audio: np.ndarray) -> n
     """[T, INPUT_DIM] head input of one mono 24 kHz song, by the bundle's rules (hear_tools.pipeline)."""
     waveform = torch.from_numpy(np.ascontiguousarray(audio, dtype=np.float32))
     scales = {scale["id"]: scale for scale in HEAR_SCALES}
-    streams = [run_stream(sources[s["source"]], waveform, scales[s["scale"]], SAMPLE_RATE) for s in STREAMS]
+    frames = {sid: song_frames(source, waveform) for sid, source in sources.items()}
+    streams = [run_stream(sources[s["source"]], waveform, scales[s["scale"]], SAMPLE_RATE, frames[s["source"]], HOP)
+               for s in STREAMS]
     return concat_streams(streams, MAX_LENGTH_MISMATCH).numpy()

@@ -9,7 +9,9 @@ dilated Convs and a batched MatMul, a fifth of the multiplications: for 3 minute
 where the Conv took 62 (timbre's DFTs) and 85 where it took 41 (onsets), and saved 8 of 37 ms only for the
 chroma's closely spaced windows (2026-11-27, medians of 15 runs): the Conv is one large GEMM. Like HEAR's
 conformers, each source mixes in statistics of the whole call (global context), so the 30 s segment scale and
-the whole-track scale see different features.
+the whole-track scale see different features. The DFTs do not depend on the call, so each source is a
+`FramedSource`: its frames stage runs once per song and both scales read it (one source's exported graphs on
+one core, a 3-minute song: the DFTs were 61% of the sources' time when each scale computed its own).
 
 - `timbre`: 48-band log-mel spectrum per frame (two 512-point windows per 40 ms frame, hop 20 ms) as the
   contrast to the call's mean spectrum, plus that mean, its spread, 8 structure numbers and 16 artefact
@@ -99,6 +101,20 @@ def downsample(x: Tensor, kernel: Tensor, factor: int) -> Tensor:
     return torch.cat(parts, dim=2)
 
 
+class FramedSource(nn.Module):
+    """A source in two stages: `frames(waveform)` [B, F, frames_dim], the per-frame work (the DFTs), runs once
+    per song; `call(waveform, frames)` [B, F, dim] turns one call's samples and rows of them into features
+    with the call's context. The pipeline gives each 30 s window its rows of the song's frames
+    (hear_tools.pipeline.run_stream), so the two scales do not compute the DFTs twice."""
+
+    dim: int
+    frames_dim: int
+
+    def forward(self, waveform: Tensor) -> Tensor:
+        """Features of one call on its own (its frames computed from its samples alone): the whole-track call."""
+        return self.call(waveform, self.frames(waveform))
+
+
 EDGE_FRAMES = 50          # 2 s: how a call starts and ends
 SILENCE_NATS = 6.9        # 30 dB below the call's mean power (ln 1000)
 REPEAT_LAGS = (50, 100, 200)  # 2, 4 and 8 s: self-similarity of the spectrum at these lags
@@ -106,7 +122,7 @@ BIN_HZ = SAMPLE_RATE / 512    # 46.9 Hz: the timbre DFT's bin width
 MID, HIGH, TOP = int(1000 / BIN_HZ), int(6000 / BIN_HZ), int(11500 / BIN_HZ)  # bins at 1, 6 and 11.5 kHz
 
 
-class TimbreSource(nn.Module):
+class TimbreSource(FramedSource):
     """Feature layout: 0-47 log-mel minus the call mean, then the call's context: 48-95 mean log-mel, 96-143
     its standard deviation, 144-151 structure (loudness of the first and last 2 s against the mean, share
     of near-silent frames, mean and max spectral change between frames, spectral self-similarity at 2, 4
@@ -114,6 +130,7 @@ class TimbreSource(nn.Module):
     loops, silences and cut endings."""
 
     dim = 168
+    frames_dim = 257
 
     def __init__(self, n_fft: int = 512, n_mels: int = 48) -> None:
         super().__init__()
@@ -121,10 +138,15 @@ class TimbreSource(nn.Module):
         self.register_buffer("dft", dft_kernels(n_fft))
         self.register_buffer("mel", torch.tensor(mel_filterbank(n_mels, n_fft, SAMPLE_RATE), dtype=torch.float32))
 
-    def forward(self, waveform: Tensor) -> Tensor:
+    def frames(self, waveform: Tensor) -> Tensor:
+        """[B, F, 257]: the DFT power of each frame (its two windows' mean)."""
         frames = waveform.shape[1] // HOP
         pairs = lambda p: p.reshape(p.shape[0], p.shape[1], -1, 2).mean(dim=3)  # two windows per frame
-        power = power_frames(waveform.unsqueeze(1), self.dft, HOP // 2, frames, 2, pairs)
+        return power_frames(waveform.unsqueeze(1), self.dft, HOP // 2, frames, 2, pairs).transpose(1, 2)
+
+    def call(self, waveform: Tensor, frames: Tensor) -> Tensor:
+        """Features [B, F, 168] of one call: its waveform [B, n] and its rows of `frames`."""
+        power = frames.transpose(1, 2)
         mel = torch.matmul(self.mel, power)
         logmel = torch.log(mel + EPS)  # [B, mels, F]
         mean = logmel.mean(dim=2, keepdim=True)
@@ -304,12 +326,13 @@ def form(chroma: Tensor) -> tuple[Tensor, Tensor]:
     return per_frame, numbers.unsqueeze(2)
 
 
-class HarmonySource(nn.Module):
+class HarmonySource(FramedSource):
     """Feature layout: 0-11 chroma, 12-19 band onsets, then the call's context: 20-31 mean chroma,
     32-55 key-profile correlations (C..B major, C..B minor), 56-71 tempo autocorrelation bins; then the
     song's form (`form`): 72-74 per frame (repeat, change, key fit), 75-79 the call's numbers."""
 
     dim = 80
+    frames_dim = 44
 
     def __init__(self) -> None:
         super().__init__()
@@ -322,19 +345,28 @@ class HarmonySource(nn.Module):
         self.register_buffer("onset_dft", dft_kernels(256))
         self.register_buffer("bands", torch.tensor(band_matrix(256, SAMPLE_RATE), dtype=torch.float32))
 
-    def forward(self, waveform: Tensor) -> Tensor:
+    def frames(self, waveform: Tensor) -> Tensor:
+        """[B, F, 44]: each frame's chroma (12, summing to 1) and the log power of the 8 onset bands at its
+        four 100 Hz steps (32, step by step)."""
         frames = waveform.shape[1] // HOP
         x = waveform.unsqueeze(1)
         low = downsample(x, self.antialias, self.decimate)
         chroma = power_frames(low, self.chroma_dft, HOP // self.decimate, frames, 1,
                               lambda p: torch.matmul(self.chroma, p))
         chroma = chroma / (chroma.sum(dim=1, keepdim=True) + EPS)  # [B, 12, F]
+        bands = torch.log(power_frames(x, self.onset_dft, HOP // 4, frames, 4,
+                                       lambda p: torch.matmul(self.bands, p)) + EPS)  # [B, 8, 4F]
+        steps = bands.transpose(1, 2).reshape(bands.shape[0], -1, 32)  # [B, F, 4 x 8]
+        return torch.cat([chroma.transpose(1, 2), steps], dim=2)
+
+    def call(self, waveform: Tensor, frames: Tensor) -> Tensor:
+        """Features [B, F, 80] of one call from its rows of `frames` (the waveform is not needed again)."""
+        chroma = frames[:, :, :12].transpose(1, 2)  # [B, 12, F]
+        bands = frames[:, :, 12:].reshape(frames.shape[0], -1, 8).transpose(1, 2)  # [B, 8, 4F] at 100 Hz
         mean_chroma = chroma.mean(dim=2, keepdim=True)
         centred = mean_chroma - mean_chroma.mean(dim=1, keepdim=True)
         key = torch.matmul(self.keys, centred / (centred.norm(dim=1, keepdim=True) + EPS))  # [B, 24, 1]
 
-        bands = torch.log(power_frames(x, self.onset_dft, HOP // 4, frames, 4,
-                                       lambda p: torch.matmul(self.bands, p)) + EPS)
         flux = torch.relu(bands[:, :, 1:] - bands[:, :, :-1])
         flux = F.pad(flux, (1, 0))  # [B, 8, 4F] at 100 Hz
         onset = flux.reshape(flux.shape[0], flux.shape[1], -1, 4).mean(dim=3)  # [B, 8, F]

@@ -162,7 +162,20 @@ def structure_problems(manifest: dict, origin: Path) -> list[str]:
         for field in ("windowSeconds", "hopSeconds"):
             if field in scale and not math.isclose(scale[field] * rate, round(scale[field] * rate), abs_tol=1e-6):
                 problems.append(f"{origin}: scales/{scale['id']}: {field} {scale[field]} is not a whole number of samples at {rate} Hz")
+    if any("frames" in source for source in sources.values()):
+        problems.extend(frame_grid_problems(manifest, origin))
     return problems
+
+
+def frame_grid_problems(manifest: dict, origin: Path) -> list[str]:
+    """A framed source's calls take rows of the song's frames, so each window must start on a whole frame."""
+    hop = manifest["sampleRate"] / manifest["frameRate"]
+    if not math.isclose(hop, round(hop), abs_tol=1e-6):
+        return [f"{origin}: framed sources need a whole number of samples per frame, got {hop:g}"]
+    return [f"{origin}: scales/{scale['id']}: hopSeconds {scale['hopSeconds']} is not a whole number of frames "
+            f"({round(hop)} samples each), which framed sources need"
+            for scale in manifest["scales"]
+            if "hopSeconds" in scale and round(scale["hopSeconds"] * manifest["sampleRate"]) % round(hop)]
 
 
 def file_problems(manifest: dict, folder: Path) -> list[str]:
@@ -181,7 +194,9 @@ def file_problems(manifest: dict, folder: Path) -> list[str]:
             problems.append(problem)
         else:
             usable.add(entry["path"])
-    graphs = [(source["file"], "source", source) for source in manifest["sources"]] + [(manifest["head"]["file"], "head", None)]
+    graphs = [(source["file"], "source", source) for source in manifest["sources"]]
+    graphs += [(source["frames"]["file"], "frames", source) for source in manifest["sources"] if "frames" in source]
+    graphs += [(manifest["head"]["file"], "head", None)]
     for rel, role, source in graphs:
         if rel not in listed:
             problems.append(f"{origin}: {role} file {rel} is not listed in files")
@@ -232,8 +247,11 @@ def graph_problems(folder: Path, rel: str, role: str, manifest: dict, source: di
     if role == "head":
         want_in = {"features": [None, None, manifest["head"]["inputDim"]], "lengths": [None]}
         want_out = {"scores": [None, len(manifest["labels"])]}
-    else:
+    elif role == "frames":
         want_in = {"waveform": [None, None]}
+        want_out = {"frames": [None, None, source["frames"]["dim"]]}
+    else:
+        want_in = {"waveform": [None, None], **({"frames": [None, None, source["frames"]["dim"]]} if "frames" in source else {})}
         want_out = {"features": [None, None, source["dim"]]}
     for kind, have, want in (("inputs", inputs, want_in), ("outputs", outputs, want_out)):
         if set(have) != set(want):

@@ -15,7 +15,7 @@ import numpy as np
 import onnx
 import torch
 from onnx import TensorProto, helper
-from torch import nn
+from torch import Tensor, nn
 
 from .head import HeadEnsemble, HearHead
 from .ort import run_onnx
@@ -152,35 +152,93 @@ def check_head(head: HearHead | HeadEnsemble, path: Path, batches: list[tuple[np
     return worst
 
 
+def export_graph(module: nn.Module, example: tuple[Tensor, ...], path: Path, inputs: list[str], output: str,
+                 axes: dict[str, dict[int, str]], width: int | None = None) -> None:
+    """Export with torch.onnx; `width` states the output's last dim where torch's shape inference leaves it
+    symbolic (a Transpose or Concat at the end), so that bundle validation can check it."""
+    module.eval()
+    with torch.no_grad(), quiet_exporter():
+        torch.onnx.export(module, example, str(path), input_names=inputs, output_names=[output], dynamic_axes=axes,
+                          opset_version=OPSET, do_constant_folding=True)
+    if width is not None:
+        model = onnx.load(str(path))
+        last = model.graph.output[0].type.tensor_type.shape.dim[-1]
+        last.Clear()
+        last.dim_value = width
+        onnx.save(model, str(path))
+
+
+WAVEFORM_AXES = {"waveform": {0: "batch", 1: "samples"}}
+
+
 def export_source(source: nn.Module, path: Path, sample_rate: int, validate: bool = True) -> None:
     """Input `waveform` [batch, samples] float32; output `features` [batch, frames, dim]."""
-    source.eval()
-    with torch.no_grad(), quiet_exporter():
-        torch.onnx.export(
-            source,
-            (torch.zeros(1, sample_rate),),
-            str(path),
-            input_names=["waveform"],
-            output_names=["features"],
-            dynamic_axes={"waveform": {0: "batch", 1: "samples"}, "features": {0: "batch", 1: "frames"}},
-            opset_version=OPSET,
-            do_constant_folding=True,
-        )
+    export_graph(source, (torch.zeros(1, sample_rate),), path, ["waveform"], "features",
+                 {**WAVEFORM_AXES, "features": {0: "batch", 1: "frames"}})
     if validate:
-        rng = np.random.default_rng(0)
-        waves = [rng.uniform(-0.5, 0.5, (1, n)).astype(np.float32) for n in (sample_rate // 10 + 7, 3 * sample_rate + 123)]
-        check_source(source, path, waves)
+        check_source(source, path, validation_waves(sample_rate))
+
+
+def validation_waves(sample_rate: int) -> list[np.ndarray]:
+    rng = np.random.default_rng(0)
+    return [rng.uniform(-0.5, 0.5, (1, n)).astype(np.float32) for n in (sample_rate // 10 + 7, 3 * sample_rate + 123)]
+
+
+class SourceStage(nn.Module):
+    """One stage of a framed source, `frames` or `call`, as the module to export."""
+
+    def __init__(self, source: nn.Module, stage: str) -> None:
+        super().__init__()
+        self.source, self.stage = source, stage
+
+    def forward(self, *inputs: Tensor) -> Tensor:
+        return getattr(self.source, self.stage)(*inputs)
+
+
+def export_framed_source(source: nn.Module, frames_path: Path, call_path: Path, sample_rate: int,
+                         validate: bool = True) -> None:
+    """A framed source (`frames(waveform)` once per song, `call(waveform, frames)` per window on the window's
+    rows) as two graphs: `waveform` [batch, samples] -> `frames` [batch, frames, source.frames_dim], and
+    `waveform` and `frames` -> `features` [batch, frames, source.dim]. A call graph that does not read the
+    waveform still takes it, so every framed source is fed alike."""
+    frames_axes = {"frames": {0: "batch", 1: "frames"}}
+    wave = torch.zeros(1, sample_rate)
+    export_graph(SourceStage(source, "frames"), (wave,), frames_path, ["waveform"], "frames",
+                 {**WAVEFORM_AXES, **frames_axes}, source.frames_dim)
+    with torch.no_grad():
+        example = (wave, source.frames(wave))
+    export_graph(SourceStage(source, "call"), example, call_path, ["waveform", "frames"], "features",
+                 {**WAVEFORM_AXES, **frames_axes, "features": {0: "batch", 1: "frames"}}, source.dim)
+    model = onnx.load(str(call_path))
+    if "waveform" not in [i.name for i in model.graph.input]:
+        model.graph.input.insert(0, helper.make_tensor_value_info("waveform", TensorProto.FLOAT, ["batch", "samples"]))
+        onnx.save(model, str(call_path))
+    if validate:
+        waves = validation_waves(sample_rate)
+        check_graph(SourceStage(source, "frames"), frames_path, [{"waveform": w} for w in waves], "frames")
+        with torch.no_grad():
+            runs = [{"waveform": w, "frames": source.frames(torch.from_numpy(w)).numpy()} for w in waves]
+        check_graph(SourceStage(source, "call"), call_path, runs, "features")
 
 
 def check_source(source: nn.Module, path: Path, waves: list[np.ndarray], atol: float = SOURCE_ATOL) -> float:
-    result = run_onnx(path, [{"waveform": w} for w in waves], ["features"])
+    return check_graph(source, path, [{"waveform": w} for w in waves], "features", atol)
+
+
+def check_graph(module: nn.Module, path: Path, runs: list[dict[str, np.ndarray]], output: str,
+                atol: float = SOURCE_ATOL) -> float:
+    """Max |ORT - PyTorch| of `output` over the runs (module called on each run's inputs in order), relative to
+    the output's largest magnitude where that is above 1 (a frames stage's DFT power runs into the
+    hundreds); raises ExportError on a shape difference or above atol."""
+    result = run_onnx(path, runs, [output])
     worst = 0.0
-    for wave, out in zip(waves, result.outputs):
+    for feeds, out in zip(runs, result.outputs):
         with torch.no_grad():
-            expected = source(torch.from_numpy(wave)).numpy()
-        if out["features"].shape != expected.shape:
-            raise ExportError(f"{path}: ONNX output shape {out['features'].shape} != PyTorch {expected.shape}")
-        worst = max(worst, difference(path, out["features"], expected))
+            expected = module(*(torch.from_numpy(a) for a in feeds.values())).numpy()
+        if out[output].shape != expected.shape:
+            raise ExportError(f"{path}: ONNX output shape {out[output].shape} != PyTorch {expected.shape}")
+        scale = max(1.0, float(np.abs(expected).max()))
+        worst = max(worst, difference(path, out[output], expected) / scale)
     if worst > atol:
         raise ExportError(f"{path}: ONNX Runtime differs from PyTorch by {worst:.3g} (> {atol})")
     return worst

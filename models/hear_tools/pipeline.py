@@ -66,12 +66,25 @@ def window_bounds(samples: int, scale: dict, sample_rate: int) -> list[tuple[int
     return [(start, end) for start, end in bounds if end - start >= scale["minTailSamples"]]
 
 
-def run_stream(source: nn.Module, waveform: Tensor, scale: dict, sample_rate: int) -> Tensor:
-    """Features [frames, dim] of one source over one scale of a mono waveform [N]."""
+def song_frames(source: nn.Module, waveform: Tensor) -> Tensor | None:
+    """A framed source's frames stage over the whole mono song [N]: [1, frames, dim]; None for other sources."""
+    return source.frames(waveform[None]) if hasattr(source, "frames") else None
+
+
+def run_stream(source: nn.Module, waveform: Tensor, scale: dict, sample_rate: int, frames: Tensor | None = None,
+               hop: int = 0) -> Tensor:
+    """Features [frames, dim] of one source over one scale of a mono waveform [N]. A framed source's calls
+    take their rows of the song's `frames` (song_frames; a window starting at sample s and n samples long
+    has rows [s / hop, s / hop + n // hop)) instead of computing them again."""
     bounds = window_bounds(waveform.shape[0], scale, sample_rate)
     if not bounds:
         raise PipelineError(f"audio of {waveform.shape[0]} samples is shorter than one {scale['id']} window")
-    return torch.cat([source(waveform[None, start:end])[0] for start, end in bounds], dim=0)
+    if frames is None:
+        return torch.cat([source(waveform[None, start:end])[0] for start, end in bounds], dim=0)
+    if any(start % hop for start, _ in bounds):
+        raise PipelineError(f"{scale['id']} windows do not start on whole frames of {hop} samples")
+    return torch.cat([source.call(waveform[None, start:end], frames[:, start // hop: start // hop + (end - start) // hop])[0]
+                      for start, end in bounds], dim=0)
 
 
 def concat_streams(streams: list[Tensor], max_mismatch: int) -> Tensor:
@@ -108,8 +121,11 @@ def run_audio(manifest: dict, sources: dict[str, nn.Module], head: HearHead, sam
     waveform = torch.from_numpy(np.ascontiguousarray(samples, dtype=np.float32))
     rate = manifest["sampleRate"]
     scales = {scale["id"]: scale for scale in manifest["scales"]}
+    frames = {sid: song_frames(source, waveform) for sid, source in sources.items()}
+    hop = round(rate / manifest["frameRate"])
     streams = [
-        Stream(s["source"], s["scale"], run_stream(sources[s["source"]], waveform, scales[s["scale"]], rate))
+        Stream(s["source"], s["scale"],
+               run_stream(sources[s["source"]], waveform, scales[s["scale"]], rate, frames[s["source"]], hop))
         for s in manifest["streams"]
     ]
     features = concat_streams([s.features for s in streams], manifest["maxLengthMismatch"])

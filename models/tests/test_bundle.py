@@ -181,3 +181,31 @@ def test_onnx_external_data_files_must_be_listed(bundle):
     entry = {"path": "head.onnx.data", "sha256": sha256_file(data), "bytes": data.stat().st_size, "license": "Apache-2.0", "provenance": "test"}
     edit(bundle, lambda m: m["files"].append(entry))
     assert validate_bundle(bundle) == []
+
+
+@pytest.fixture
+def framed(tmp_path) -> Path:
+    """A copy of the default model, whose two sources have frames stages."""
+    folder = tmp_path / "hear-lite"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "hear-lite", folder,
+                    ignore=shutil.ignore_patterns("*.md", "eval"))
+    return folder
+
+
+def test_framed_sources_are_valid_and_their_frames_file_must_be_listed(framed):
+    assert validate_bundle(framed) == []
+    edit(framed, lambda m: m["files"].pop(next(i for i, f in enumerate(m["files"]) if f["path"] == "timbre-frames.onnx")))
+    assert "frames file timbre-frames.onnx is not listed in files" in only_problem(framed)
+
+
+def test_frames_dim_must_match_both_graphs(framed):
+    edit(framed, lambda m: m["sources"][0]["frames"].update(dim=256))
+    assert validate_bundle(framed) == [
+        f"{framed / 'timbre.onnx'}: source frames has shape [*, *, 257], expected [*, *, 256]",
+        f"{framed / 'timbre-frames.onnx'}: frames frames has shape [*, *, 257], expected [*, *, 256]",
+    ]
+
+
+def test_framed_sources_need_windows_on_whole_frames(framed):
+    edit(framed, lambda m: m["scales"][0].update(hopSeconds=30.02))
+    assert "hopSeconds 30.02 is not a whole number of frames (960 samples each)" in only_problem(framed)

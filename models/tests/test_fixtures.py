@@ -29,14 +29,24 @@ def golden(stem: str) -> dict:
 
 
 def onnx_pipeline(folder: Path, samples: np.ndarray) -> dict:
-    """The engine's job done with the bundle's ONNX files: windows through sources, trim, concat, head, segments."""
+    """The engine's job done with the bundle's ONNX files: frames stages once per song, windows through sources
+    (a framed source's with the window's rows of the song's frames), trim, concat, head, segments."""
     manifest = json.loads((folder / "manifest.json").read_text())
-    sources = {s["id"]: folder / s["file"] for s in manifest["sources"]}
+    sources = {s["id"]: s for s in manifest["sources"]}
     scales = {s["id"]: s for s in manifest["scales"]}
+    hop = round(manifest["sampleRate"] / manifest["frameRate"])
+    frames = {sid: run_onnx(folder / s["frames"]["file"], [{"waveform": samples[None]}], ["frames"]).outputs[0]["frames"]
+              for sid, s in sources.items() if "frames" in s}
+
+    def feeds(source: str, a: int, b: int) -> dict:
+        rows = {"frames": frames[source][:, a // hop: a // hop + (b - a) // hop]} if source in frames else {}
+        return {"waveform": samples[None, a:b], **rows}
+
     streams = []
     for stream in manifest["streams"]:
         bounds = window_bounds(len(samples), scales[stream["scale"]], manifest["sampleRate"])
-        outs = run_onnx(sources[stream["source"]], [{"waveform": samples[None, a:b]} for a, b in bounds], ["features"]).outputs
+        source = stream["source"]
+        outs = run_onnx(folder / sources[source]["file"], [feeds(source, a, b) for a, b in bounds], ["features"]).outputs
         streams.append(np.concatenate([o["features"][0] for o in outs]))
     features = concat_streams([torch.from_numpy(s) for s in streams], manifest["maxLengthMismatch"]).numpy()
     spans = segment_spans(len(samples), manifest["sampleRate"], manifest["frameRate"], len(features), SEGMENT)

@@ -55,6 +55,22 @@ describe('manifest validation', () => {
     invalid((m) => (m.streams = []), /an audio bundle needs at least one stream/);
     invalid((m) => (m.input = 'features'), /a head-only bundle \(input "features"\) has empty sources, scales and streams/);
   });
+
+  it('checks a framed source: its frames file listed, whole samples per frame, windows starting on whole frames', () => {
+    const framed = (m: Record<string, any>): void => {
+      m.sources[0].frames = { file: 'src-frames.onnx', dim: 3 };
+      m.files.push({ ...m.files[0], path: 'src-frames.onnx' });
+    };
+    const m = audioManifest({ 'src.onnx': 'a', 'head.onnx': 'b' });
+    framed(m);
+    assert.deepEqual(validateManifest(m, '/bundles/x').sources[0]!.frames, { file: 'src-frames.onnx', dim: 3 });
+    invalid((m) => (m.sources[0].frames = { file: 'src-frames.onnx' }), /manifest\.sources\.0\.frames must have required property 'dim'/);
+    invalid((m) => (m.sources[0].frames = { file: 'src-frames.onnx', dim: 3 }), /'src-frames.onnx' is used but not listed in files/);
+    invalid((m) => (framed(m), (m.frameRate = 7)), /framed sources need a whole number of samples per frame, got 3428\.57/);
+    invalid((m) => (framed(m), (m.scales[0].hopSeconds = 30.02)), /scale 'segment': hopSeconds 30.02 is not a whole number of frames \(960 samples each\)/);
+    // The same hop is fine for sources without a frames stage: their windows compute their own frames.
+    validateManifest({ ...audioManifest({ 'src.onnx': 'a', 'head.onnx': 'b' }), scales: [{ id: 'segment', kind: 'window', windowSeconds: 30, hopSeconds: 30.02, minTailSamples: 1025 }, { id: 'track', kind: 'track' }] }, '/bundles/x');
+  });
 });
 
 describe('bundle files', () => {

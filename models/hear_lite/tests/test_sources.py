@@ -1,11 +1,12 @@
 """The two sources: the frame contract, what their features measure, and ONNX export matching PyTorch."""
 import numpy as np
+import onnx
 import pytest
 import torch
 import torch.nn.functional as F
 
 from hear_lite import sources
-from hear_tools.export import check_source, export_source
+from hear_tools.export import SourceStage, check_graph, export_framed_source
 from hear_tools.ort import unavailable_reason
 
 from .conftest import RATE, synthetic_song, tone
@@ -124,19 +125,31 @@ def test_timbre_artefact_numbers_see_noise_band_limits_codecs_clipping_and_combs
     assert artefacts(degrade.cut_ending(faded, RATE, 1.0, rng))["last"] > artefacts(faded)["last"] + 1
 
 
+def framed_runs(source, waves: list[np.ndarray]) -> tuple[list[dict], list[dict]]:
+    """Feeds of the frames graph and the call graph for each wave (a whole call)."""
+    with torch.no_grad():
+        calls = [{"waveform": w, "frames": source.frames(torch.from_numpy(w)).numpy()} for w in waves]
+    return [{"waveform": w} for w in waves], calls
+
+
 @pytest.mark.skipif(unavailable_reason() is not None, reason=str(unavailable_reason()))
 @pytest.mark.parametrize("name", list(sources.SOURCES))
 def test_onnx_export_matches_pytorch(name, tmp_path):
-    source, path = sources.SOURCES[name]().eval(), tmp_path / f"{name}.onnx"
-    export_source(source, path, RATE)  # raises above 1e-4
+    source, frames_path, call_path = sources.SOURCES[name]().eval(), tmp_path / "frames.onnx", tmp_path / "call.onnx"
+    export_framed_source(source, frames_path, call_path, RATE)  # raises above 1e-4
     one_frame = np.random.default_rng(2).uniform(-0.5, 0.5, (1, 1025)).astype(np.float32)  # the shortest tail
-    assert check_source(source, path, [one_frame]) < 1e-4
+    frames_runs, call_runs = framed_runs(source, [one_frame])
+    assert check_graph(SourceStage(source, "frames"), frames_path, frames_runs, "frames") < 1e-4
+    assert check_graph(SourceStage(source, "call"), call_path, call_runs, "features") < 1e-4
+    # Every call graph takes the waveform, also one that does not read it (harmony's), so both are fed alike.
+    assert [i.name for i in onnx.load(str(call_path)).graph.input] == ["waveform", "frames"]
 
 
 @pytest.mark.skipif(unavailable_reason() is not None, reason=str(unavailable_reason()))
 def test_onnx_form_numbers_match_pytorch_on_a_long_call(tmp_path):
-    # export_source validates calls of 0.1 and 3 s, too short for a repeat; this one repeats and changes key.
-    source, path = sources.HarmonySource().eval(), tmp_path / "harmony.onnx"
-    export_source(source, path, RATE, validate=False)
+    # export_framed_source validates calls of 0.1 and 3 s, too short for a repeat; this one repeats and changes key.
+    source, frames_path, call_path = sources.HarmonySource().eval(), tmp_path / "frames.onnx", tmp_path / "call.onnx"
+    export_framed_source(source, frames_path, call_path, RATE, validate=False)
     moved = np.concatenate([synthetic_song(32.0), synthetic_song(24.0, modulate=True)[8 * RATE:]])
-    assert check_source(source, path, [moved[None].astype(np.float32)]) < 1e-4
+    _, call_runs = framed_runs(source, [moved[None].astype(np.float32)])
+    assert check_graph(SourceStage(source, "call"), call_path, call_runs, "features") < 1e-4

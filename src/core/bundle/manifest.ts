@@ -10,9 +10,14 @@ export interface ManifestLabel {
 
 export interface ManifestSource {
   id: string;
-  /** ONNX graph: input 'waveform' [1, samples] -> output 'features' [1, frames, dim]. */
+  /** ONNX graph: input 'waveform' [1, samples] (and 'frames' with a frames stage) -> output 'features' [1, frames, dim]. */
   file: string;
   dim: number;
+  /**
+   * Frames stage, run once per song: 'waveform' [1, samples] -> 'frames' [1, floor(samples / hop), dim]
+   * (hop = sampleRate / frameRate). Each call of `file` then takes its window's rows of them.
+   */
+  frames?: { file: string; dim: number };
   description?: string;
 }
 

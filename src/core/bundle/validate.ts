@@ -69,6 +69,8 @@ export function semanticProblems(m: Manifest): string[] {
     }
   }
 
+  if (m.sources.some((s) => s.frames)) problems.push(...frameGridProblems(m));
+
   if (m.input === 'audio') {
     if (m.streams.length === 0) problems.push('an audio bundle needs at least one stream');
     const dims = m.streams.reduce((sum, s) => sum + (m.sources.find((src) => src.id === s.source)?.dim ?? 0), 0);
@@ -82,9 +84,20 @@ export function semanticProblems(m: Manifest): string[] {
   const listed = m.files.map((f) => f.path);
   for (const d of duplicates(listed)) problems.push(`file '${d}' is listed twice`);
   if (listed.includes('manifest.json')) problems.push('files must not list manifest.json itself');
-  const referenced = [...m.sources.map((s) => s.file), m.head.file];
+  const referenced = [...m.sources.flatMap((s) => (s.frames ? [s.file, s.frames.file] : [s.file])), m.head.file];
   for (const path of referenced) {
     if (!listed.includes(path)) problems.push(`'${path}' is used but not listed in files`);
   }
   return problems;
+}
+
+/** A framed source's calls take rows of the song's frames, so each window must start on a whole frame. */
+function frameGridProblems(m: Manifest): string[] {
+  const hop = m.sampleRate / m.frameRate;
+  if (Math.abs(hop - Math.round(hop)) > 1e-6) return [`framed sources need a whole number of samples per frame, got ${hop}`];
+  return m.scales.flatMap((s) =>
+    s.kind === 'window' && Math.round(s.hopSeconds * m.sampleRate) % Math.round(hop) !== 0
+      ? [`scale '${s.id}': hopSeconds ${s.hopSeconds} is not a whole number of frames (${Math.round(hop)} samples each), which framed sources need`]
+      : [],
+  );
 }

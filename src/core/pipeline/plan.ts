@@ -9,7 +9,7 @@ export interface PipelinePlan {
   maxLengthMismatch: number;
   minFrames: number;
   labelCount: number;
-  sources: { id: string; path: string; dim: number }[];
+  sources: { id: string; path: string; dim: number; frames?: { path: string; dim: number } }[];
   scales: ManifestScale[];
   /** Concatenated on the feature axis in this order. */
   streams: { source: string; scale: string }[];
@@ -25,7 +25,12 @@ export function planFor(bundle: Bundle): PipelinePlan {
     maxLengthMismatch: m.maxLengthMismatch,
     minFrames: minFrames(m),
     labelCount: m.labels.length,
-    sources: m.sources.map((s) => ({ id: s.id, path: bundlePath(bundle, s.file), dim: s.dim })),
+    sources: m.sources.map((s) => ({
+      id: s.id,
+      path: bundlePath(bundle, s.file),
+      dim: s.dim,
+      ...(s.frames ? { frames: { path: bundlePath(bundle, s.frames.file), dim: s.frames.dim } } : {}),
+    })),
     scales: m.scales,
     streams: m.streams.map((s) => ({ source: s.source, scale: s.scale })),
     head: { path: bundlePath(bundle, m.head.file), inputDim: m.head.inputDim },

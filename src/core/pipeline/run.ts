@@ -1,6 +1,7 @@
-// The HEAR pipeline on one song: waveform -> every source at every scale -> streams trimmed to
-// the shortest and concatenated on the feature axis -> head -> scores, then the head alone over
-// each segment's frames for the timeline. Pure apart from the GraphRunner it is given.
+// The HEAR pipeline on one song: waveform -> every source at every scale (a framed source's frames
+// stage once for all of them) -> streams trimmed to the shortest and concatenated on the feature axis
+// -> head -> scores, then the head alone over each segment's frames for the timeline. Pure apart from
+// the GraphRunner it is given.
 import { HearError } from '../errors';
 import type { GraphRunner, TensorData } from '../runtime/sessions';
 import type { SegmentScore } from '../types';
@@ -93,8 +94,20 @@ async function sourceFeatures(
   if (empty) {
     throw new HearError('TOO_SHORT', `too short to score: ${samples.length} samples give no ${empty.stream.scale} window for source ${empty.source.id}`, file);
   }
-  const totalRuns = jobs.reduce((n, j) => n + j.windows.length, 0);
+  const framed = plan.sources.filter((s) => s.frames && jobs.some((j) => j.source === s));
+  const totalRuns = framed.length + jobs.reduce((n, j) => n + j.windows.length, 0);
   let runs = 0;
+  const progress = (): void => onProgress?.((0.8 * ++runs) / totalRuns, 'sources');
+  // A framed source's frames stage runs once over the whole song; every call takes its window's rows.
+  const hop = Math.round(plan.sampleRate / plan.frameRate);
+  const songFrames = new Map<string, Float32Array>();
+  for (const source of framed) {
+    checkCancelled();
+    const { frames } = await runner.run(source.frames!.path, 'source', { waveform: { data: samples, dims: [1, samples.length] } }, ['frames']);
+    expectShape(frames!, [1, Math.floor(samples.length / hop), source.frames!.dim], `the frames stage of source '${source.id}'`, source.frames!.path);
+    songFrames.set(source.id, frames!.data);
+    progress();
+  }
   const streams: StreamFeatures[] = [];
   for (const { stream, source, windows } of jobs) {
     const name = `${stream.source}@${stream.scale}`;
@@ -102,18 +115,30 @@ async function sourceFeatures(
     for (const w of windows) {
       checkCancelled();
       const waveform = samples.subarray(w.start, w.end);
-      const { features } = await runner.run(source.path, 'source', { waveform: { data: waveform, dims: [1, waveform.length] } }, ['features']);
+      const feeds: Record<string, TensorData> = { waveform: { data: waveform, dims: [1, waveform.length] } };
+      const rows = songFrames.get(source.id);
+      if (rows) {
+        const [first, count, width] = [w.start / hop, Math.floor(waveform.length / hop), source.frames!.dim];
+        feeds.frames = { data: rows.subarray(first * width, (first + count) * width), dims: [1, count, width] };
+      }
+      const { features } = await runner.run(source.path, 'source', feeds, ['features']);
       const [batch, frames, dim] = features!.dims;
       if (features!.dims.length !== 3 || batch !== 1 || dim !== source.dim) {
         throw new HearError('BAD_BUNDLE', `source '${source.id}' returned features of shape [${features!.dims.join(', ')}], expected [1, frames, ${source.dim}]`, source.path);
       }
       out.chunks.push(features!.data);
       out.frames += frames!;
-      onProgress?.((0.8 * ++runs) / totalRuns, 'sources');
+      progress();
     }
     streams.push(out);
   }
   return concatenateStreams(streams, plan.maxLengthMismatch, file);
+}
+
+function expectShape(tensor: TensorData<Float32Array>, dims: number[], what: string, path: string): void {
+  if (tensor.dims.join() !== dims.join()) {
+    throw new HearError('BAD_BUNDLE', `${what} returned shape [${tensor.dims.join(', ')}], expected [${dims.join(', ')}]`, path);
+  }
 }
 
 /** Trim every stream to the shortest and lay them side by side; more than `maxMismatch` frames apart is an error. */
