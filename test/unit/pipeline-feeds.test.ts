@@ -1,5 +1,6 @@
-// A framed source's frames stage runs once per song and each call gets its window's rows of it;
-// checked with a recording GraphRunner, so the feeds themselves are asserted, not only the scores.
+// What the pipeline feeds its graphs, checked with a recording GraphRunner: a framed source's frames
+// stage runs once per song and each call gets its window's rows; segments of equal length go to the head
+// in one batch.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PipelinePlan } from '../../src/core/pipeline';
@@ -45,13 +46,13 @@ function recordingRunner(framesRows?: number): { runner: GraphRunner; calls: Cal
         const rows = feeds.frames!.dims[1]!;
         return { features: tensor(Array.from({ length: rows }, (_, r) => frames[2 * r]!), rows) };
       }
-      return { scores: tensor([feeds.lengths!.data[0] === 75n ? 3 : 2], 1) };
+      return { scores: tensor(Array.from(feeds.lengths!.data as BigInt64Array, (n) => (n === 75n ? 3 : 2)), feeds.lengths!.dims[0]!) };
     },
   };
   return { runner, calls };
 }
 
-describe('framed sources', () => {
+describe('pipeline feeds', () => {
   const samples = Float32Array.from({ length: 750 }, (_, i) => i);
 
   it('run the frames stage once over the song and feed each window its rows', async () => {
@@ -72,6 +73,25 @@ describe('framed sources', () => {
     assert.equal(result.frames, 75);
     assert.deepEqual(result.scores, [3]);
     assert.deepEqual(result.segments.map((s) => [s.start, s.end, s.scores[0]]), [[0, 3, 2], [3, 6, 2], [6, 7.5, 2]]);
+  });
+
+  it('score equal-length segments in one head run: a view of adjacent rows, a copy of overlapping ones', async () => {
+    const { runner, calls } = recordingRunner();
+    await runPipeline(plan, { kind: 'waveform', samples }, runner, 'song.wav');
+    const headRuns = calls.filter((c) => c.file === 'head.onnx');
+    assert.deepEqual(headRuns.map((c) => c.feeds.features!.dims), [[1, 75, 2], [2, 30, 2], [1, 15, 2]], 'the song, then segments 0-1 together and the tail');
+    const matrix = headRuns[0]!.feeds.features!.data as Float32Array;
+    assert.equal((headRuns[1]!.feeds.features!.data as Float32Array).buffer, matrix.buffer, 'adjacent segments are a view');
+
+    const overlapping: PipelinePlan = { ...plan, segments: { windowSeconds: 3, hopSeconds: 1.5 } };
+    const second = recordingRunner();
+    const result = await runPipeline(overlapping, { kind: 'waveform', samples }, second.runner, 'song.wav');
+    const runs = second.calls.filter((c) => c.file === 'head.onnx');
+    assert.deepEqual(runs.map((c) => c.feeds.features!.dims), [[1, 75, 2], [4, 30, 2], [1, 15, 2]]);
+    const batch = runs[1]!.feeds.features!.data as Float32Array;
+    const whole = runs[0]!.feeds.features!.data as Float32Array;
+    [0, 15, 30, 45].forEach((first, k) => assert.deepEqual(batch.subarray(k * 60, (k + 1) * 60), whole.subarray(first * 2, (first + 30) * 2), `segment ${k} rows`));
+    assert.deepEqual(result.segments.map((s) => [s.index, s.start, s.end]), [[0, 0, 3], [1, 1.5, 4.5], [2, 3, 6], [3, 4.5, 7.5], [4, 6, 7.5]]);
   });
 
   it('refuse a frames stage of the wrong shape as BAD_BUNDLE naming its file', async () => {
