@@ -251,7 +251,9 @@ def graph_problems(folder: Path, rel: str, role: str, manifest: dict, source: di
         want_in = {"waveform": [None, None]}
         want_out = {"frames": [None, None, source["frames"]["dim"]]}
     else:
-        want_in = {"waveform": [None, None], **({"frames": [None, None, source["frames"]["dim"]]} if "frames" in source else {})}
+        want_in = {"waveform": [None, None]}
+        if "frames" in source:
+            want_in["frames"] = [None, None, source["frames"]["dim"]]
         want_out = {"features": [None, None, source["dim"]]}
     for kind, have, want in (("inputs", inputs, want_in), ("outputs", outputs, want_out)):
         if set(have) != set(want):

@@ -83,8 +83,8 @@ def run_stream(source: nn.Module, waveform: Tensor, scale: dict, sample_rate: in
         return torch.cat([source(waveform[None, start:end])[0] for start, end in bounds], dim=0)
     if any(start % hop for start, _ in bounds):
         raise PipelineError(f"{scale['id']} windows do not start on whole frames of {hop} samples")
-    return torch.cat([source.call(waveform[None, start:end], frames[:, start // hop: start // hop + (end - start) // hop])[0]
-                      for start, end in bounds], dim=0)
+    rows = [frames[:, start // hop: start // hop + (end - start) // hop] for start, end in bounds]
+    return torch.cat([source.call(waveform[None, start:end], r)[0] for (start, end), r in zip(bounds, rows)], dim=0)
 
 
 def concat_streams(streams: list[Tensor], max_mismatch: int) -> Tensor:

@@ -194,7 +194,7 @@ def framed(tmp_path) -> Path:
 
 def test_framed_sources_are_valid_and_their_frames_file_must_be_listed(framed):
     assert validate_bundle(framed) == []
-    edit(framed, lambda m: m["files"].pop(next(i for i, f in enumerate(m["files"]) if f["path"] == "timbre-frames.onnx")))
+    edit(framed, lambda m: m.update(files=[f for f in m["files"] if f["path"] != "timbre-frames.onnx"]))
     assert "frames file timbre-frames.onnx is not listed in files" in only_problem(framed)
 
 

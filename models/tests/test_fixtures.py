@@ -35,8 +35,8 @@ def onnx_pipeline(folder: Path, samples: np.ndarray) -> dict:
     sources = {s["id"]: s for s in manifest["sources"]}
     scales = {s["id"]: s for s in manifest["scales"]}
     hop = round(manifest["sampleRate"] / manifest["frameRate"])
-    frames = {sid: run_onnx(folder / s["frames"]["file"], [{"waveform": samples[None]}], ["frames"]).outputs[0]["frames"]
-              for sid, s in sources.items() if "frames" in s}
+    frames = {sid: run_onnx(folder / s["frames"]["file"], [{"waveform": samples[None]}], ["frames"])
+              .outputs[0]["frames"] for sid, s in sources.items() if "frames" in s}
 
     def feeds(source: str, a: int, b: int) -> dict:
         rows = {"frames": frames[source][:, a // hop: a // hop + (b - a) // hop]} if source in frames else {}
@@ -46,7 +46,8 @@ def onnx_pipeline(folder: Path, samples: np.ndarray) -> dict:
     for stream in manifest["streams"]:
         bounds = window_bounds(len(samples), scales[stream["scale"]], manifest["sampleRate"])
         source = stream["source"]
-        outs = run_onnx(folder / sources[source]["file"], [feeds(source, a, b) for a, b in bounds], ["features"]).outputs
+        runs = [feeds(source, a, b) for a, b in bounds]
+        outs = run_onnx(folder / sources[source]["file"], runs, ["features"]).outputs
         streams.append(np.concatenate([o["features"][0] for o in outs]))
     features = concat_streams([torch.from_numpy(s) for s in streams], manifest["maxLengthMismatch"]).numpy()
     spans = segment_spans(len(samples), manifest["sampleRate"], manifest["frameRate"], len(features), SEGMENT)

@@ -28,7 +28,8 @@ def test_stream_features_shape_and_order():
     sources = model.build_sources()
     feats = model.stream_features(sources, audio)
     assert feats.shape == (70 * RATE // 960, model.INPUT_DIM)
-    harmony_source, song, window = sources["harmony"], torch.from_numpy(audio)[None], torch.from_numpy(audio[: 30 * RATE])[None]
+    harmony_source = sources["harmony"]
+    song, window = torch.from_numpy(audio)[None], torch.from_numpy(audio[: 30 * RATE])[None]
     with torch.no_grad():
         track_timbre = sources["timbre"](song)[0].numpy()
         first_window_harmony = harmony_source.call(window, harmony_source.frames(song)[:, :750])[0].numpy()
