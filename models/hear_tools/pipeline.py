@@ -6,6 +6,9 @@ exported from, and follows the manifest's rules exactly as the engine must:
 - Window scale: window k covers samples [k*hop, min(N, k*hop + window)); a
   window shorter than minTailSamples is dropped; each window runs through the
   source alone; features are concatenated in time. Track scale: one pass.
+  A framed source (manifest `frames`) runs its frames stage once over the
+  song, and each window's run (the track's too) takes its samples and its
+  rows of those frames (song_frames, run_stream).
 - Streams (source x scale, manifest order) whose frame counts differ by more
   than maxLengthMismatch are an error; otherwise all are trimmed to the
   shortest and concatenated on the feature axis.
