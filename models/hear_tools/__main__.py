@@ -9,10 +9,12 @@ from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="hear_tools", description="HEAR model bundles: convert, validate, fixtures, benchmark.")
+    parser = argparse.ArgumentParser(prog="hear_tools",
+                                     description="HEAR model bundles: convert, validate, fixtures, benchmark.")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    convert = commands.add_parser("convert-head", help="released checkpoint (track_1.pth / track_2.pth) -> head-only bundle")
+    convert = commands.add_parser("convert-head",
+                                  help="released checkpoint (track_1.pth / track_2.pth) -> head-only bundle")
     convert.add_argument("--checkpoint", type=Path, required=True)
     convert.add_argument("--track", type=int, choices=(1, 2), required=True)
     convert.add_argument("--out", type=Path, required=True, help="bundle folder to create (must be empty or absent)")
@@ -27,7 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     fixtures = commands.add_parser("make-fixtures", help="(re)generate the test fixtures, seeded and deterministic")
     fixtures.add_argument("--out", type=Path, required=True)
 
-    bench = commands.add_parser("bench-head", help="ORT (Node) vs PyTorch latency and memory of a full-size head, T=4500")
+    bench = commands.add_parser("bench-head",
+                                help="ORT (Node) vs PyTorch latency and memory of a full-size head, T=4500")
     bench.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     bench.add_argument("--frames", type=int, default=4500)
     bench.add_argument("--repeat", type=int, default=3)
@@ -39,7 +42,8 @@ def main(argv: list[str] | None = None) -> int:
         from .head import CheckpointError
 
         try:
-            deviation = convert_head(args.checkpoint, args.track, args.out, args.int8, args.license, args.bundle_id, args.version)
+            deviation = convert_head(args.checkpoint, args.track, args.out, args.int8, args.license, args.bundle_id,
+                                     args.version)
         except (CheckpointError, FileExistsError) as err:
             print(f"error: {err}", file=sys.stderr)
             return 1

@@ -60,21 +60,25 @@ def render_section(section: Section, rate: int, bpm: float, rng: np.random.Gener
             for half in range(2):
                 if rng.random() < 0.7:
                     note = section.key + 12 + PENTATONIC[rng.integers(len(PENTATONIC))] + 12 * rng.integers(2)
-                    add(out, at + int(half * beat * rate / 2), 0.18 * tone(midi_hz(note), beat / 2, rate, 2, 0.005, 0.25))
+                    add(out, at + int(half * beat * rate / 2),
+                        0.18 * tone(midi_hz(note), beat / 2, rate, 2, 0.005, 0.25))
         if section.arpeggio:
             for quarter in range(4):
                 note = section.key + 12 + chord[quarter % 3] + 12 * (quarter // 3)
-                add(out, at + int(quarter * beat * rate / 4), 0.15 * tone(midi_hz(note), beat / 4, rate, 4, 0.002, 0.08))
+                add(out, at + int(quarter * beat * rate / 4),
+                    0.15 * tone(midi_hz(note), beat / 4, rate, 4, 0.002, 0.08))
         if section.drums:
             t = np.arange(int(0.25 * rate)) / rate
             kick = np.sin(2 * np.pi * (50 * t + 1.8 * (1 - np.exp(-t / 0.03)))) * np.exp(-t / 0.08)  # 110 -> 50 Hz
             add(out, at, 0.5 * kick)
-            hat = np.diff(rng.standard_normal(int(0.06 * rate) + 1)) * np.exp(-np.arange(int(0.06 * rate)) / (0.01 * rate))
+            hat_samples = int(0.06 * rate)
+            hat = np.diff(rng.standard_normal(hat_samples + 1)) * np.exp(-np.arange(hat_samples) / (0.01 * rate))
             add(out, at + int(beat * rate / 2), 0.08 * hat)
     return out
 
 
-def render_song(sections: list[Section], rate: int, bpm: float, seed: int, total_samples: int | None = None) -> np.ndarray:
+def render_song(sections: list[Section], rate: int, bpm: float, seed: int,
+                total_samples: int | None = None) -> np.ndarray:
     """float64 mono song peaking at 0.8 of full scale; cut or zero-extended to total_samples."""
     rng = np.random.default_rng(seed)
     song = np.concatenate([render_section(section, rate, bpm, rng) for section in sections])

@@ -79,7 +79,8 @@ def bench_head(frames: int = 4500, repeat: int = 3) -> dict:
         torch.save(head.state_dict(), state)
         np.save(feats, features)
         proc = subprocess.run(
-            [sys.executable, "-c", f"from hear_tools.bench import torch_worker; torch_worker({str(state)!r}, {str(feats)!r}, {repeat})"],
+            [sys.executable, "-c",
+             f"from hear_tools.bench import torch_worker; torch_worker({str(state)!r}, {str(feats)!r}, {repeat})"],
             capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1], check=True,
         )
         worker = json.loads(proc.stdout)
@@ -129,6 +130,7 @@ def format_table(report: dict) -> str:
     ]
     for r in report["results"]:
         lines.append(
-            f"{r['runtime']:<18}{r['precision']:<10}{r['medianMs']:>10.0f}{r['minMs']:>10.0f}{r['peakRssMB']:>13.0f}{r['maxScoreDeviation']:>11.2g}"
+            f"{r['runtime']:<18}{r['precision']:<10}{r['medianMs']:>10.0f}{r['minMs']:>10.0f}"
+            f"{r['peakRssMB']:>13.0f}{r['maxScoreDeviation']:>11.2g}"
         )
     return "\n".join(lines)

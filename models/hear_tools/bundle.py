@@ -124,7 +124,8 @@ def label_problems(manifest: dict, origin: Path) -> list[str]:
         problems.append(f"{origin}: scoreRange: min {low} is not below max {high}")
     for label in manifest["labels"]:
         if not low <= label["threshold"] <= high:
-            problems.append(f"{origin}: labels: threshold {label['threshold']} of {label['name']} is outside scoreRange [{low}, {high}]")
+            problems.append(f"{origin}: labels: threshold {label['threshold']} of {label['name']} "
+                            f"is outside scoreRange [{low}, {high}]")
     return problems
 
 
@@ -156,12 +157,14 @@ def structure_problems(manifest: dict, origin: Path) -> list[str]:
     if not problems:
         total = sum(sources[stream["source"]]["dim"] for stream in streams)
         if total != manifest["head"]["inputDim"]:
-            problems.append(f"{origin}: streams: dims add up to {total}, head.inputDim is {manifest['head']['inputDim']}")
+            problems.append(f"{origin}: streams: dims add up to {total}, "
+                            f"head.inputDim is {manifest['head']['inputDim']}")
     rate = manifest["sampleRate"]
     for scale in manifest["scales"]:
         for field in ("windowSeconds", "hopSeconds"):
             if field in scale and not math.isclose(scale[field] * rate, round(scale[field] * rate), abs_tol=1e-6):
-                problems.append(f"{origin}: scales/{scale['id']}: {field} {scale[field]} is not a whole number of samples at {rate} Hz")
+                problems.append(f"{origin}: scales/{scale['id']}: {field} {scale[field]} "
+                                f"is not a whole number of samples at {rate} Hz")
     if any("frames" in source for source in sources.values()):
         problems.extend(frame_grid_problems(manifest, origin))
     return problems
@@ -228,7 +231,8 @@ def file_entry_problem(entry: dict, folder: Path, root: Path) -> str | None:
     return None
 
 
-def graph_problems(folder: Path, rel: str, role: str, manifest: dict, source: dict | None, listed: set[str]) -> list[str]:
+def graph_problems(folder: Path, rel: str, role: str, manifest: dict, source: dict | None,
+                   listed: set[str]) -> list[str]:
     """Input/output names and fixed dims of an ONNX graph against the manifest."""
     path = folder / rel
     try:
@@ -237,7 +241,8 @@ def graph_problems(folder: Path, rel: str, role: str, manifest: dict, source: di
         return [f"{path}: not a readable ONNX model ({err})"]
     problems = []
     base = PurePosixPath(rel).parent  # external data locations are relative to the graph's folder
-    locations = {item.value for tensor in model.graph.initializer for item in tensor.external_data if item.key == "location"}
+    locations = {item.value for tensor in model.graph.initializer for item in tensor.external_data
+                 if item.key == "location"}
     for location in sorted(locations):
         if str(base / location) not in listed:
             problems.append(f"{path}: external data file {location} is not listed in files")

@@ -85,7 +85,8 @@ def write_head_bundle(
     return deviation
 
 
-def convert_head(checkpoint: Path, track: int, out: Path, int8: bool, license: str, bundle_id: str | None, version: str) -> float | None:
+def convert_head(checkpoint: Path, track: int, out: Path, int8: bool, license: str, bundle_id: str | None,
+                 version: str) -> float | None:
     if out.exists() and any(out.iterdir()):
         raise FileExistsError(f"{out}: output folder is not empty")
     head = load_checkpoint(checkpoint, track)
@@ -103,5 +104,6 @@ def convert_head(checkpoint: Path, track: int, out: Path, int8: bool, license: s
         license=license,
         provenance=provenance,
         int8=int8,
-        description="Head-only bundle: scores HEAR feature files ([1, T, 4096] .npy: musicfm@segment, muq@segment, musicfm@track, muq@track).",
+        description="Head-only bundle: scores HEAR feature files "
+                    "([1, T, 4096] .npy: musicfm@segment, muq@segment, musicfm@track, muq@track).",
     )

@@ -101,25 +101,30 @@ def fuse_attention(model: onnx.ModelProto) -> int:
             nodes.append(node)
             continue
         if node.op_type != "SelfAttention" or len(node.input) != 4:
-            raise ExportError(f"unexpected placeholder node {node.domain}::{node.op_type} with {len(node.input)} inputs")
+            raise ExportError(f"unexpected placeholder node {node.domain}::{node.op_type} "
+                              f"with {len(node.input)} inputs")
         q, k, v, key_mask = node.input
         heads = next(helper.get_attribute_value(a) for a in node.attribute if a.name == "num_heads")
         if key_mask not in all_valid:
             smallest = f"{key_mask}_min"
             all_valid[key_mask] = f"{key_mask}_all_valid"
             nodes.append(helper.make_node("ReduceMin", [key_mask], [smallest], keepdims=0, name=f"{key_mask}_reduce"))
-            nodes.append(helper.make_node("Cast", [smallest], [all_valid[key_mask]], to=TensorProto.BOOL, name=f"{key_mask}_cast"))
+            nodes.append(helper.make_node("Cast", [smallest], [all_valid[key_mask]], to=TensorProto.BOOL,
+                                          name=f"{key_mask}_cast"))
         out = node.output[0]
 
         def branch(suffix: str, inputs: list[str]) -> onnx.GraphProto:
-            mha = helper.make_node("MultiHeadAttention", inputs, [f"{out}_{suffix}"], domain=ORT_DOMAIN, num_heads=heads, name=f"{node.name}_{suffix}")
-            return helper.make_graph([mha], f"{node.name}_{suffix}", [], [helper.make_tensor_value_info(f"{out}_{suffix}", TensorProto.FLOAT, None)])
+            mha = helper.make_node("MultiHeadAttention", inputs, [f"{out}_{suffix}"], domain=ORT_DOMAIN,
+                                   num_heads=heads, name=f"{node.name}_{suffix}")
+            output = helper.make_tensor_value_info(f"{out}_{suffix}", TensorProto.FLOAT, None)
+            return helper.make_graph([mha], f"{node.name}_{suffix}", [], [output])
 
         # Input 3, the optional projection bias, stays empty: the projections added theirs (as Adds
         # that int8 quantisation leaves alone), and WebGPU's flash attention runs only without it.
         unpadded = branch("unpadded", [q, k, v])
         padded = branch("padded", [q, k, v, "", key_mask])
-        nodes.append(helper.make_node("If", [all_valid[key_mask]], [out], then_branch=unpadded, else_branch=padded, name=node.name))
+        nodes.append(helper.make_node("If", [all_valid[key_mask]], [out], then_branch=unpadded, else_branch=padded,
+                                      name=node.name))
         fused += 1
     del graph.node[:]
     graph.node.extend(nodes)
@@ -139,7 +144,8 @@ def difference(path: Path, onnx_out: np.ndarray, torch_out: np.ndarray) -> float
     return float(np.abs(onnx_out - torch_out).max())
 
 
-def check_head(head: HearHead | HeadEnsemble, path: Path, batches: list[tuple[np.ndarray, np.ndarray]], atol: float = HEAD_ATOL) -> float:
+def check_head(head: HearHead | HeadEnsemble, path: Path, batches: list[tuple[np.ndarray, np.ndarray]],
+               atol: float = HEAD_ATOL) -> float:
     """Max |ORT - PyTorch| over the batches; raises ExportError above atol."""
     result = run_onnx(path, [{"features": f, "lengths": n} for f, n in batches], ["scores"])
     worst = 0.0

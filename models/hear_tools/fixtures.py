@@ -38,8 +38,10 @@ STREAMS = [
     {"source": "bands", "scale": "track"},
     {"source": "logmel", "scale": "track"},
 ]
-TINY_HEAR = HeadConfig(num_classes=5, input_dim_raw=48, input_dim=32, encoder_dim=32, ffd_hidden_size=64, pool_bottleneck=8)
-TINY_HEAD = HeadConfig(num_classes=1, input_dim_raw=32, input_dim=24, encoder_dim=16, ffd_hidden_size=32, pool_bottleneck=4)
+TINY_HEAR = HeadConfig(num_classes=5, input_dim_raw=48, input_dim=32, encoder_dim=32, ffd_hidden_size=64,
+                       pool_bottleneck=8)
+TINY_HEAD = HeadConfig(num_classes=1, input_dim_raw=32, input_dim=24, encoder_dim=16, ffd_hidden_size=32,
+                       pool_bottleneck=4)
 
 SONGS = {
     # 75 s: three 30 s segments (the last 15 s), sections that differ.
@@ -54,7 +56,8 @@ SONGS = {
     ),
     # 30 s + 1000 samples: the 1000-sample tail window is dropped (< 1025), so
     # segment streams have 750 frames, track streams 751; all trim to 750.
-    "tail-30s": dict(sections=[Section(31, 57, arpeggio=True, drums=True)], bpm=96, samples=30 * HEAR_SAMPLE_RATE + 1000),
+    "tail-30s": dict(sections=[Section(31, 57, arpeggio=True, drums=True)], bpm=96,
+                     samples=30 * HEAR_SAMPLE_RATE + 1000),
     "short-8s": dict(sections=[Section(8, 64, melody=True, pad=True)], bpm=132, samples=8 * HEAR_SAMPLE_RATE),
     # 0.2 s = 5 frames: the fewest-frames path (head.minFrames is 3).
     "blip-0.2s": dict(sections=[Section(1, 72, arpeggio=True)], bpm=150, samples=HOP * 5),
@@ -92,13 +95,16 @@ def tiny_hear_manifest() -> dict:
         "frameRate": HEAR_FRAME_RATE,
         "input": "audio",
         "sources": [
-            {"id": "bands", "file": "bands.onnx", "dim": 8, "description": "Log energy in 6 bands (probe tones per frame), onsets and call mean, projected."},
-            {"id": "logmel", "file": "logmel.onnx", "dim": 16, "description": "16-band log-mel minus its call mean, projected."},
+            {"id": "bands", "file": "bands.onnx", "dim": 8,
+             "description": "Log energy in 6 bands (probe tones per frame), onsets and call mean, projected."},
+            {"id": "logmel", "file": "logmel.onnx", "dim": 16,
+             "description": "16-band log-mel minus its call mean, projected."},
         ],
         "scales": HEAR_SCALES,
         "streams": STREAMS,
         "maxLengthMismatch": MAX_LENGTH_MISMATCH,
-        "head": {"file": "head.onnx", "inputDim": TINY_HEAR.input_dim_raw, "minFrames": MIN_FRAMES, "precision": "fp32", "config": TINY_HEAR.to_json()},
+        "head": {"file": "head.onnx", "inputDim": TINY_HEAR.input_dim_raw, "minFrames": MIN_FRAMES, "precision": "fp32",
+                 "config": TINY_HEAR.to_json()},
     }
 
 
@@ -113,7 +119,8 @@ def write_tiny_hear(folder: Path) -> tuple[dict, dict[str, nn.Module], HearHead]
         folder,
         tiny_hear_manifest(),
         {
-            "bands.onnx": FileMeta(LICENSE, f"{made}; Hann-windowed probe tones per band (sparse DFT as a strided Conv1d) and random projection"),
+            "bands.onnx": FileMeta(LICENSE, f"{made}; Hann-windowed probe tones per band "
+                                            "(sparse DFT as a strided Conv1d) and random projection"),
             "logmel.onnx": FileMeta(LICENSE, f"{made}; DFT as Conv1d, HTK mel filterbank, random projection"),
             "head.onnx": FileMeta(LICENSE, f"{made}; HEAR head architecture at toy widths"),
         },
@@ -141,12 +148,14 @@ def audio_golden(stem: str, manifest: dict, samples: np.ndarray, result: Result)
         "samples": int(len(samples)),
         "durationSeconds": len(samples) / rate,
         "labels": [label["name"] for label in manifest["labels"]],
-        "windows": {scale["id"]: [list(b) for b in window_bounds(len(samples), scale, rate)] for scale in manifest["scales"]},
+        "windows": {scale["id"]: [list(b) for b in window_bounds(len(samples), scale, rate)]
+                    for scale in manifest["scales"]},
         "streams": [{"source": s.source, "scale": s.scale, **stats(s.features)} for s in result.streams],
         "features": stats(result.features),
         "scores": result.scores,
         "segments": [
-            {"index": s.index, "start": s.start, "end": s.end, "frameStart": s.frame_start, "frameEnd": s.frame_end, "scores": s.scores}
+            {"index": s.index, "start": s.start, "end": s.end, "frameStart": s.frame_start, "frameEnd": s.frame_end,
+             "scores": s.scores}
             for s in result.segments
         ],
     }
@@ -170,9 +179,11 @@ def make_fixtures(out: Path) -> list[Path]:
     manifest, sources, head = write_tiny_hear(out / "tiny-hear")
     for offset, (stem, song) in enumerate(SONGS.items()):
         wav = out / "audio" / f"{stem}.wav"
-        write_wav16(wav, render_song(song["sections"], HEAR_SAMPLE_RATE, song["bpm"], SEED + 10 + offset, song["samples"]), HEAR_SAMPLE_RATE)
+        rendered = render_song(song["sections"], HEAR_SAMPLE_RATE, song["bpm"], SEED + 10 + offset, song["samples"])
+        write_wav16(wav, rendered, HEAR_SAMPLE_RATE)
         samples, _ = read_wav16(wav)  # golden from the decoded 16-bit samples, as the engine sees them
-        write_json(out / "golden" / f"{stem}.json", audio_golden(stem, manifest, samples, run_audio(manifest, sources, head, samples)))
+        golden = audio_golden(stem, manifest, samples, run_audio(manifest, sources, head, samples))
+        write_json(out / "golden" / f"{stem}.json", golden)
         written += [wav, out / "golden" / f"{stem}.json"]
 
     small_head = seeded(4, lambda: HearHead(TINY_HEAD))
@@ -184,7 +195,8 @@ def make_fixtures(out: Path) -> list[Path]:
         name="Tiny HEAR head (test fixture)",
         version="0.1.0",
         license=LICENSE,
-        provenance=f"Generated by hear_tools make-fixtures (seed {SEED}); random weights; HEAR head architecture at toy widths",
+        provenance=f"Generated by hear_tools make-fixtures (seed {SEED}); random weights; "
+                   "HEAR head architecture at toy widths",
         int8=False,
         proxy=True,
         proxy_note=PROXY_NOTE,
@@ -196,7 +208,8 @@ def make_fixtures(out: Path) -> list[Path]:
         array = rng.standard_normal(shape).astype(dtype)
         np.save(out / "features" / f"{name}.npy", array)
         written.append(out / "features" / f"{name}.npy")
-        cases.append({"features": f"features/{name}.npy", "shape": list(shape), "dtype": np.dtype(dtype).name, "scores": run_features(small_head, array)})
+        cases.append({"features": f"features/{name}.npy", "shape": list(shape), "dtype": np.dtype(dtype).name,
+                      "scores": run_features(small_head, array)})
     write_json(out / "golden" / "tiny-head.json", {"bundle": "tiny-head", "labels": ["Musicality"], "cases": cases})
     (out / "README.md").write_text(README)
     written += [out / "golden" / "tiny-head.json", out / "README.md"]

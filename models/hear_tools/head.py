@@ -303,7 +303,8 @@ def load_state(head: HearHead, state: Mapping[str, Tensor], origin: str) -> None
     if misshaped:
         problems.append("mis-shaped keys: " + ", ".join(misshaped))
     if problems:
-        raise CheckpointError(f"{origin}: does not match the HEAR head ({head.cfg.num_classes} outputs): " + "; ".join(problems))
+        raise CheckpointError(f"{origin}: does not match the HEAR head ({head.cfg.num_classes} outputs): "
+                              + "; ".join(problems))
     head.load_state_dict(state, strict=True)
 
 

@@ -58,7 +58,8 @@ def run_onnx(
                 np.save(inputs[name], np.ascontiguousarray(array))
             outputs = {name: str(tmpdir / f"out{i}_{name}.npy") for name in output_names}
             job_runs.append({"inputs": inputs, "outputs": outputs})
-        job = {"model": str(Path(model).resolve()), "threads": threads, "warmup": warmup, "repeat": repeat, "runs": job_runs}
+        job = {"model": str(Path(model).resolve()), "threads": threads, "warmup": warmup, "repeat": repeat,
+               "runs": job_runs}
         (tmpdir / "job.json").write_text(json.dumps(job))
         proc = subprocess.run(
             ["node", str(RUNNER), str(tmpdir / "job.json")], capture_output=True, text=True, cwd=REPO_ROOT

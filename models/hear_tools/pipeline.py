@@ -105,7 +105,8 @@ def score_frames(head: HearHead, features: Tensor) -> list[float]:
     return head(features[None])[0].tolist()
 
 
-def segment_spans(samples: int, sample_rate: int, frame_rate: float, frames: int, scale: dict) -> list[tuple[int, float, float, int, int]]:
+def segment_spans(samples: int, sample_rate: int, frame_rate: float, frames: int,
+                  scale: dict) -> list[tuple[int, float, float, int, int]]:
     """(index, start s, end s, first frame, end frame) of every timeline segment, before skipping short ones."""
     duration = samples / sample_rate
     spans = []
@@ -136,7 +137,8 @@ def run_audio(manifest: dict, sources: dict[str, nn.Module], head: HearHead, sam
     segments = []
     timeline = next((scale for scale in manifest["scales"] if scale["kind"] == "window"), None)
     if timeline is not None:
-        for index, start, end, f0, f1 in segment_spans(len(samples), rate, manifest["frameRate"], features.shape[0], timeline):
+        spans = segment_spans(len(samples), rate, manifest["frameRate"], features.shape[0], timeline)
+        for index, start, end, f0, f1 in spans:
             if f1 - f0 >= MIN_FRAMES:
                 segments.append(Segment(index, start, end, f0, f1, score_frames(head, features[f0:f1])))
     return Result(streams, features, scores, segments)

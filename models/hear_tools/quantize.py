@@ -40,7 +40,8 @@ def quantize_matmul_weights(src: Path, dst: Path) -> int:
         activation = node.input[0]
         if activation not in quantized_inputs:
             names = (f"{activation}_u8", f"{activation}_scale", f"{activation}_zero")
-            new_nodes.append(helper.make_node("DynamicQuantizeLinear", [activation], list(names), name=f"{activation}_dql"))
+            new_nodes.append(helper.make_node("DynamicQuantizeLinear", [activation], list(names),
+                                              name=f"{activation}_dql"))
             quantized_inputs[activation] = names
         x_u8, x_scale, x_zero = quantized_inputs[activation]
         w = numpy_helper.to_array(weight).astype(np.float32)
@@ -58,8 +59,10 @@ def quantize_matmul_weights(src: Path, dst: Path) -> int:
         out = node.output[0]
         new_nodes.extend(
             [
-                helper.make_node("MatMulInteger", [x_u8, f"{base}_s8", x_zero, f"{base}_wzero"], [f"{out}_i32"], name=f"{node.name}_int8"),
-                helper.make_node("Cast", [f"{out}_i32"], [f"{out}_f32"], to=TensorProto.FLOAT, name=f"{node.name}_cast"),
+                helper.make_node("MatMulInteger", [x_u8, f"{base}_s8", x_zero, f"{base}_wzero"], [f"{out}_i32"],
+                                 name=f"{node.name}_int8"),
+                helper.make_node("Cast", [f"{out}_i32"], [f"{out}_f32"], to=TensorProto.FLOAT,
+                                 name=f"{node.name}_cast"),
                 helper.make_node("Mul", [x_scale, f"{base}_wscale"], [f"{out}_scale"], name=f"{node.name}_scale"),
                 helper.make_node("Mul", [f"{out}_f32", f"{out}_scale"], [out], name=f"{node.name}_rescale"),
             ]

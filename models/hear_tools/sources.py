@@ -73,7 +73,8 @@ class LogMelSource(nn.Module):
         return torch.tanh(self.proj(logmel.transpose(1, 2)))
 
 
-def probe_tones(edges_hz: tuple[float, ...], per_band: int, length: int, sample_rate: int) -> tuple[np.ndarray, np.ndarray]:
+def probe_tones(edges_hz: tuple[float, ...], per_band: int, length: int,
+                sample_rate: int) -> tuple[np.ndarray, np.ndarray]:
     """Hann-windowed cosine and sine probes at `per_band` log-spaced frequencies inside each band.
 
     Returns kernels [2 * bands * per_band, length] (all cosines, then all sines), scaled so that a
@@ -81,7 +82,8 @@ def probe_tones(edges_hz: tuple[float, ...], per_band: int, length: int, sample_
     [bands, bands * per_band] that averages each band's probe powers.
     """
     bands = len(edges_hz) - 1
-    freqs = np.array([lo * (hi / lo) ** ((i + 0.5) / per_band) for lo, hi in zip(edges_hz[:-1], edges_hz[1:]) for i in range(per_band)])
+    freqs = np.array([lo * (hi / lo) ** ((i + 0.5) / per_band)
+                      for lo, hi in zip(edges_hz[:-1], edges_hz[1:]) for i in range(per_band)])
     t = np.arange(length) / sample_rate
     window = hann(length) / (hann(length).sum() / 2)  # |probe . sin(2 pi f t)| = 1 at a probe frequency
     phase = 2 * np.pi * freqs[:, None] * t[None, :]
@@ -115,7 +117,8 @@ class BandEnergySource(nn.Module):
         cos, sin = responses.chunk(2, dim=1)
         energy = torch.matmul(self.average, cos * cos + sin * sin)  # [B, bands, F]
         log_energy = torch.log(energy + 1e-6)
-        onset = torch.relu(torch.cat([torch.zeros_like(log_energy[:, :, :1]), log_energy[:, :, 1:] - log_energy[:, :, :-1]], dim=2))
+        onset = torch.relu(torch.cat([torch.zeros_like(log_energy[:, :, :1]),
+                                      log_energy[:, :, 1:] - log_energy[:, :, :-1]], dim=2))
         context = log_energy.mean(dim=2, keepdim=True).expand_as(log_energy)
         stacked = torch.cat([log_energy, onset, context], dim=1).transpose(1, 2)
         return torch.tanh(self.proj(stacked * 0.25))
