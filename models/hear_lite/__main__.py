@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="also write the PyTorch reference scores of test/fixtures/audio/song-75s.wav here (JSON)")
     rebuild = commands.add_parser("rebuild", help="corpus, features and training in one go (resumable; hours)")
     rebuild.add_argument("--work", type=Path, required=True)
-    rebuild.add_argument("--run", type=Path, required=True, help="folder of the ensemble's training runs (m0 ... m3)")
+    rebuild.add_argument("--run", type=Path, required=True, help="folder of the ensemble's training runs (m0, m1)")
     rebuild.add_argument("--epochs", type=int, help="training epochs (default: the recipe's)")
     evalset = commands.add_parser("evalset", help="write the validation examples + metadata.jsonl for hear eval")
     evalset.add_argument("--work", type=Path, required=True)

@@ -167,7 +167,7 @@ function concatenateStreams(streams: StreamFeatures[], maxMismatch: number, file
 
 /**
  * Segments in runs of equal length, at most SEGMENT_BATCH each: one head run per batch instead of one per
- * segment (measured on one CPU thread, HEAR-Lite's four heads on six 30 s segments: 91 -> 83 ms). Equal
+ * segment (measured on one CPU thread, HEAR-Lite 0.5.2's four heads on six 30 s segments: 91 -> 83 ms). Equal
  * lengths need no padding, so every row takes the head's unmasked attention and scores as it would alone.
  */
 const SEGMENT_BATCH = 8;
