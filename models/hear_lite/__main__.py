@@ -62,7 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--tracks", type=int, default=20, help="held-out produced tracks to use")
     check.add_argument("--skip", type=int, default=0,
                        help="leave out the first SKIP of them (in sha256 order): a fresh set beside the first 20")
-    check.add_argument("--seconds", type=float, default=180.0, help="first seconds of each track")
+    check.add_argument("--seconds", type=float,
+                       help="score only the first SECONDS of each track (default: whole tracks; a cut track "
+                            "stops dead, which is the cut_ending damage itself)")
     check.add_argument("--out", type=Path, help="also write the report here (JSON)")
     export = commands.add_parser("export", help="write the HEAR-Lite bundle from training runs' best.pt")
     export.add_argument("--checkpoint", type=Path, nargs="+", required=True,
@@ -146,8 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "check":
         import json
         import torch
-        from .audio import read_wav
-        from .check import degradation_check, held_out_tracks, verdict
+        from .check import degradation_check, held_out_tracks, track_audio, verdict
         from .model import build_sources, stream_features
         from .sources import SAMPLE_RATE
         from .train import load_head
@@ -155,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         sources = build_sources()
         corpus = json.loads((args.work / "corpus.json").read_text())
         held_out = held_out_tracks(corpus["tracks"], args.tracks, args.skip)
-        audio = [read_wav(args.work / t["wav"])[0][: int(args.seconds * SAMPLE_RATE)] for t in held_out]
+        audio = track_audio(args.work, held_out, args.seconds)
         @torch.no_grad()
         def score(a):
             return head(torch.from_numpy(stream_features(sources, a)[None][:, :, columns])).numpy()[0]

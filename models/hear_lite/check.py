@@ -1,7 +1,7 @@
 """The degradation check of the model card: on held-out tracks, does the model score the clean track above
 its degraded versions, and do scores fall as the severity rises?
 
-For every track and degradation family the track is degraded at each severity of targets.SEVERITIES and
+For every whole track and degradation family the track is degraded at each severity of targets.SEVERITIES and
 scored (the mean of the five dimensions). Reported per family: the share of (track, severity) pairs where the
 clean track scores higher (also per severity), and the mean over tracks of the Spearman correlation between
 severity (0 for the clean track) and score, negated so that "scores fall with severity" is positive. Goals
@@ -9,12 +9,14 @@ severity (0 for the clean track) and score, negated so that "scores fall with se
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
 from scipy import stats
 
 from . import targets
+from .audio import read_wav
 
 PAIR_GOAL = 0.9
 SPEARMAN_GOAL = 0.8
@@ -27,6 +29,14 @@ def held_out_tracks(tracks: list[dict], count: int, skip: int = 0) -> list[dict]
     held_out = sorted((t for t in tracks if t["split"] == "validation" and t["tier"] == "produced"),
                       key=lambda t: t["sha256"])
     return held_out[skip: skip + count]
+
+
+def track_audio(work: Path, tracks: list[dict], seconds: float | None = None) -> list[np.ndarray]:
+    """The check's waveforms (the corpus's 24 kHz copies): whole tracks, or their first `seconds`. A cut track stops
+    dead, which is the cut_ending damage itself: the checks of 0.6.0 and before scored the first 180 s, so the
+    "clean" copy of every longer track was already cut (model card, "Degradation check")."""
+    waveforms = [read_wav(work / t["wav"]) for t in tracks]
+    return [audio if seconds is None else audio[: int(seconds * rate)] for audio, rate in waveforms]
 
 
 def degradation_check(score: Callable[[np.ndarray], np.ndarray], tracks: list[np.ndarray], sr: int,

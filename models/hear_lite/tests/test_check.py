@@ -2,6 +2,7 @@
 import numpy as np
 
 from hear_lite import check
+from hear_lite.audio import read_wav, write_wav16
 
 from .conftest import RATE, synthetic_song
 
@@ -39,3 +40,14 @@ def test_the_checks_tracks_are_held_out_produced_tracks_in_sha256_order_after_a_
     assert ids(check.held_out_tracks(tracks, 2)) == ["t0", "t4"]
     assert ids(check.held_out_tracks(tracks, 2, skip=2)) == ["t3", "t5"]
     assert check.held_out_tracks(tracks, 2, skip=4) == []
+
+
+def test_the_check_scores_whole_tracks_unless_told_a_number_of_seconds(tmp_path):
+    # A cut track stops dead: the cut_ending damage. The clean reference must be the whole track.
+    for name, seconds in (("short.wav", 2.0), ("long.wav", 5.0)):
+        write_wav16(tmp_path / name, synthetic_song(seconds, seed=1), RATE)
+    tracks = [{"wav": "short.wav"}, {"wav": "long.wav"}]
+    whole = check.track_audio(tmp_path, tracks)
+    assert [len(a) for a in whole] == [2 * RATE, 5 * RATE]
+    np.testing.assert_array_equal(whole[1], read_wav(tmp_path / "long.wav")[0])
+    assert [len(a) for a in check.track_audio(tmp_path, tracks, seconds=3.0)] == [2 * RATE, 3 * RATE]
