@@ -1,11 +1,10 @@
 // One file in, mono samples at the target rate out: check the file, sniff its container, pick a decoder,
 // and describe what was decoded. Runs inside an audio worker (see pool.ts), never on the caller's loop.
 
-import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { HearError, asHearError } from '../errors';
 import type { AudioInfo } from '../types';
-import { ByteReader } from './byte-reader';
+import { FileByteReader } from './byte-reader';
 import { checkDecodedLength, checkOggEnd, decodeWithCodec, type NativeCodec } from './codecs';
 import { decodeWithFfmpeg, findFfmpeg, noDecoderError } from './ffmpeg';
 import { checkRegularFile, readContainerFacts, type ContainerFacts } from './metadata';
@@ -70,7 +69,7 @@ export async function decodeFile(request: DecodeRequest): Promise<DecodedAudio> 
     const base = { bitrate: facts.bitrate, tags: facts.tags };
 
     if (container === 'wav') {
-      const reader = new ByteReader(createReadStream(file, { highWaterMark: 1 << 20 }));
+      const reader = new FileByteReader(await open(file, 'r'), size);
       try {
         const wav = await decodeWav(reader, { file, fileSize: size, toRate, maxDurationSeconds });
         const { format } = wav;

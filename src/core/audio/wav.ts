@@ -7,7 +7,7 @@
 // 0xFFFFFFFF (ffmpeg writing to a pipe) or 0 (never filled in) means "up to the end of the stream".
 
 import { HearError } from '../errors';
-import type { ByteReader } from './byte-reader';
+import type { ByteSource } from './byte-reader';
 import { MonoSink } from './mono-sink';
 
 const MIN_PRESENT = 0.9;
@@ -89,7 +89,7 @@ function mixFrames(data: Buffer, frames: number, f: WavFormat, out: Float32Array
   }
 }
 
-export async function decodeWav(reader: ByteReader, options: WavDecodeOptions): Promise<DecodedWav> {
+export async function decodeWav(reader: ByteSource, options: WavDecodeOptions): Promise<DecodedWav> {
   const { file, fileSize } = options;
   const riff = await reader.read(12);
   if (riff.length < 12) throw new HearError('TRUNCATED', `WAV header is cut short (${riff.length} bytes)`, file);
