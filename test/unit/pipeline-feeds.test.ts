@@ -1,6 +1,6 @@
 // What the pipeline feeds its graphs, checked with a recording GraphRunner: a framed source's frames
-// stage runs once per song and each call gets its window's rows; segments of equal length go to the head
-// in one batch.
+// stage runs once per song and each call gets its window's rows; its whole-song stream runs first, yet the
+// streams stand in the manifest's order; segments of equal length go to the head in one batch.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PipelinePlan } from '../../src/core/pipeline';
@@ -30,7 +30,10 @@ const plan: PipelinePlan = {
 
 type Call = { file: string; feeds: Record<string, TensorData> };
 
-/** Frames row r is [r, -r]; a call's feature per row is that row's first value; the head gives 3 for the whole song, else 2. */
+/**
+ * Frames row r is [r, -r]; a call's feature per row is that row's first value, plus 1000 in a whole-song
+ * call; the head gives 3 for the whole song, else 2.
+ */
 function recordingRunner(framesRows?: number): { runner: GraphRunner; calls: Call[] } {
   const calls: Call[] = [];
   const tensor = (values: number[], rows: number): TensorData<Float32Array> => ({ data: Float32Array.from(values), dims: [1, rows, values.length / rows] });
@@ -44,7 +47,8 @@ function recordingRunner(framesRows?: number): { runner: GraphRunner; calls: Cal
       if (file === 'src.onnx') {
         const frames = feeds.frames!.data as Float32Array;
         const rows = feeds.frames!.dims[1]!;
-        return { features: tensor(Array.from({ length: rows }, (_, r) => frames[2 * r]!), rows) };
+        const offset = feeds.waveform!.dims[1] === 750 ? 1000 : 0;
+        return { features: tensor(Array.from({ length: rows }, (_, r) => frames[2 * r]! + offset), rows) };
       }
       return { scores: tensor(Array.from(feeds.lengths!.data as BigInt64Array, (n) => (n === 75n ? 3 : 2)), feeds.lengths!.dims[0]!) };
     },
@@ -55,21 +59,24 @@ function recordingRunner(framesRows?: number): { runner: GraphRunner; calls: Cal
 describe('pipeline feeds', () => {
   const samples = Float32Array.from({ length: 750 }, (_, i) => i);
 
-  it('run the frames stage once over the song and feed each window its rows', async () => {
+  it('run the frames stage once over the song, then the whole-song stream, and feed each window its rows', async () => {
     const { runner, calls } = recordingRunner();
     const result = await runPipeline(plan, { kind: 'waveform', samples }, runner, 'song.wav');
     const framesRuns = calls.filter((c) => c.file === 'src-frames.onnx');
     assert.equal(framesRuns.length, 1, 'one frames run for two scales');
     assert.deepEqual(framesRuns[0]!.feeds.waveform!.dims, [1, 750]);
     const sourceRuns = calls.filter((c) => c.file === 'src.onnx');
+    assert.deepEqual(calls.slice(0, 2).map((c) => [c.file, c.feeds.waveform!.dims[1]]), [['src-frames.onnx', 750], ['src.onnx', 750]], 'frames, then the whole song');
     assert.deepEqual(sourceRuns.map((c) => [c.feeds.waveform!.dims[1], ...c.feeds.frames!.dims]), [
+      [750, 1, 75, 2],
       [300, 1, 30, 2],
       [300, 1, 30, 2],
       [150, 1, 15, 2],
-      [750, 1, 75, 2],
     ]);
-    assert.deepEqual(Array.from((sourceRuns[1]!.feeds.frames!.data as Float32Array).slice(0, 4)), [30, -30, 31, -31], 'the second window starts at row 30');
-    assert.deepEqual(sourceRuns.map((c) => (c.feeds.waveform!.data as Float32Array)[0]), [0, 300, 600, 0], 'each call gets its own samples');
+    assert.deepEqual(Array.from((sourceRuns[2]!.feeds.frames!.data as Float32Array).slice(0, 4)), [30, -30, 31, -31], 'the second window starts at row 30');
+    assert.deepEqual(sourceRuns.map((c) => (c.feeds.waveform!.data as Float32Array)[0]), [0, 0, 300, 600], 'each call gets its own samples');
+    const matrix = calls.find((c) => c.file === 'head.onnx')!.feeds.features!.data as Float32Array;
+    assert.deepEqual(Array.from(matrix.subarray(60, 64)), [30, 1030, 31, 1031], 'the segment stream, then the track stream, as in the manifest');
     assert.equal(result.frames, 75);
     assert.deepEqual(result.scores, [3]);
     assert.deepEqual(result.segments.map((s) => [s.start, s.end, s.scores[0]]), [[0, 3, 2], [3, 6, 2], [6, 7.5, 2]]);
