@@ -1,40 +1,22 @@
-// MP3, FLAC and Ogg Vorbis through the WASM decoders (mpg123, libFLAC, libvorbis), fed the file block by
-// block so only one block of full-rate audio exists at a time. The packages are ESM-only: dynamic import.
+// MP3, FLAC and Ogg Vorbis through the WASM decoders (wasm-decoders.ts), fed the file block by block so
+// only one block of full-rate audio exists at a time.
 //
 // Truncation policy for compressed files: decoding fewer than MIN_DECODED (50%) of the seconds the
 // container declares is TRUNCATED (declared lengths of compressed files are estimates, hence the loose
 // bound); decoder errors are CORRUPT, or TRUNCATED when the audio also ended early. An Ogg file must end
 // with its end-of-stream page: Ogg declares its length in the last page, so a cut file looks complete.
 
-import { createReadStream } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { HearError } from '../errors';
+import type { ByteSource } from './byte-reader';
 import { MonoSink } from './mono-sink';
+import { createDecoder, type NativeCodec, type PcmSink } from './wasm-decoders';
 
 const MIN_DECODED = 0.5;
 const READ_BLOCK = 1 << 16;
 
-export type NativeCodec = 'mp3' | 'flac' | 'ogg/vorbis';
-
-interface DecodedBlock {
-  channelData: Float32Array[];
-  bitDepth?: number;
-  samplesDecoded: number;
-  sampleRate: number;
-  errors: { message: string }[];
-}
-
-interface BlockDecoder {
-  ready: Promise<void>;
-  decode(data: Uint8Array): DecodedBlock | Promise<DecodedBlock>;
-  flush?(): Promise<DecodedBlock>;
-  free(): void;
-}
-
 export interface CodecDecodeOptions {
   file: string;
-  /** Byte offset where the codec's data starts (after an ID3v2 tag). */
-  start: number;
   toRate: number;
   maxDurationSeconds: number;
   declaredSeconds?: number;
@@ -47,62 +29,34 @@ export interface DecodedCodec {
   channels: number;
 }
 
-async function createDecoder(codec: NativeCodec): Promise<BlockDecoder> {
-  if (codec === 'mp3') {
-    const { MPEGDecoder } = await import('mpg123-decoder');
-    return new MPEGDecoder({ enableGapless: true }); // trims the encoder delay and padding (LAME header)
-  }
-  if (codec === 'flac') {
-    const { FLACDecoder } = await import('@wasm-audio-decoders/flac');
-    return new FLACDecoder();
-  }
-  const { OggVorbisDecoder } = await import('@wasm-audio-decoders/ogg-vorbis');
-  return new OggVorbisDecoder();
-}
-
-/** mpg123-decoder prints its errors to the console as well as returning them; keep only the returned ones. */
-async function quietly<T>(run: () => T | Promise<T>): Promise<T> {
-  const original = console.error;
-  console.error = () => undefined;
-  try {
-    return await run();
-  } finally {
-    console.error = original;
-  }
-}
-
-export async function decodeWithCodec(codec: NativeCodec, options: CodecDecodeOptions): Promise<DecodedCodec> {
+/** Decode `source` from its position (where the codec's data starts, after an ID3v2 tag). */
+export async function decodeWithCodec(codec: NativeCodec, source: ByteSource, options: CodecDecodeOptions): Promise<DecodedCodec> {
   const { file } = options;
   const decoder = await createDecoder(codec);
-  await decoder.ready;
   let sink: MonoSink | undefined;
   let channels = 0;
   const errors: string[] = [];
-  const take = (block: DecodedBlock) => {
-    for (const e of block.errors) errors.push(e.message);
-    if (block.samplesDecoded === 0) return;
+  const take: PcmSink = (planar, frames, sampleRate, gain) => {
     if (!sink) {
-      channels = block.channelData.length;
+      channels = planar.length;
       sink = new MonoSink({
         file,
-        fromRate: block.sampleRate,
+        fromRate: sampleRate,
         toRate: options.toRate,
         maxDurationSeconds: options.maxDurationSeconds,
-        expectedFrames: options.declaredSeconds ? Math.ceil(options.declaredSeconds * block.sampleRate) : undefined,
+        expectedFrames: options.declaredSeconds ? Math.ceil(options.declaredSeconds * sampleRate) : undefined,
       });
-    } else if (block.sampleRate !== sink.sampleRate) {
-      throw new HearError('UNSUPPORTED_FORMAT', `sample rate changes mid-stream (${sink.sampleRate} Hz, then ${block.sampleRate} Hz)`, file);
+    } else if (sampleRate !== sink.sampleRate) {
+      throw new HearError('UNSUPPORTED_FORMAT', `sample rate changes mid-stream (${sink.sampleRate} Hz, then ${sampleRate} Hz)`, file);
     }
-    // The FLAC decoder scales integers by 1 / (2^(bits-1) - 1); WAV readers, sox and ffmpeg use
-    // 1 / 2^(bits-1). Rescale so a FLAC and the WAV it came from give identical samples.
-    const gain = codec === 'flac' && block.bitDepth ? (2 ** (block.bitDepth - 1) - 1) / 2 ** (block.bitDepth - 1) : 1;
-    sink.pushPlanar(block.channelData, block.samplesDecoded, gain);
+    sink.pushPlanar(planar, frames, gain);
   };
   try {
-    for await (const chunk of createReadStream(file, { start: options.start, highWaterMark: READ_BLOCK })) {
-      take(await quietly(() => decoder.decode(chunk as Buffer)));
+    // One reusable buffer, not a read stream's fresh chunks (more garbage): the decoders copy each block.
+    for (let block = await source.read(READ_BLOCK); block.length > 0; block = await source.read(READ_BLOCK)) {
+      errors.push(...(await decoder.decode(block, take)));
     }
-    if (decoder.flush) take(await quietly(() => decoder.flush!()));
+    errors.push(...(await decoder.flush(take)));
   } finally {
     decoder.free();
   }

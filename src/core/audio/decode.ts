@@ -5,10 +5,11 @@ import { open } from 'node:fs/promises';
 import { HearError, asHearError } from '../errors';
 import type { AudioInfo } from '../types';
 import { FileByteReader } from './byte-reader';
-import { checkDecodedLength, checkOggEnd, decodeWithCodec, type NativeCodec } from './codecs';
+import { checkDecodedLength, checkOggEnd, decodeWithCodec } from './codecs';
 import { decodeWithFfmpeg, findFfmpeg, noDecoderError } from './ffmpeg';
 import { checkRegularFile, readContainerFacts, type ContainerFacts } from './metadata';
 import { NO_CONTAINER, SNIFF_BYTES, id3v2Size, sniffContainer, type Container } from './sniff';
+import type { NativeCodec } from './wasm-decoders';
 import { decodeWav } from './wav';
 
 export interface DecodeRequest {
@@ -97,7 +98,14 @@ export async function decodeFile(request: DecodeRequest): Promise<DecodedAudio> 
 
     const codec = NATIVE[container];
     if (codec) {
-      const decoded = await decodeWithCodec(codec, { file, start: dataStart, toRate, maxDurationSeconds, declaredSeconds: declared });
+      const reader = new FileByteReader(await open(file, 'r'), size);
+      let decoded;
+      try {
+        await reader.skip(dataStart);
+        decoded = await decodeWithCodec(codec, reader, { file, toRate, maxDurationSeconds, declaredSeconds: declared });
+      } finally {
+        await reader.close();
+      }
       return {
         samples: decoded.samples,
         info: {

@@ -1,0 +1,178 @@
+// The WASM decoders (mpg123, libFLAC, libvorbis) behind one interface: decode the next block of the file
+// and hand what it holds to a callback, as planar channels valid only during the call. The packages are
+// ESM-only: dynamic import.
+//
+// MP3 and FLAC hand over views of the decoder's WASM heap (a fixed-size memory, so views stay valid)
+// rather than the packages' decode() results: those copy each mpg123 read or FLAC frame into fresh
+// Float32Arrays, then concatenate them per call, twice the song's decoded PCM in all (420 MB for 10
+// minutes of 44.1 kHz stereo). V8 frees them only at its next scavenge, 35-40 MB of them piled up in
+// between, and glibc kept those pages in the audio worker's malloc arena while the song was scored.
+// Neither package can write its output in place, so this drives their internals the way their decode()
+// does (mpg123-decoder 1.0.3, @wasm-audio-decoders/flac 0.2.11; the decode tests fail if a release
+// renames them). Ogg Vorbis still uses the package's decode() and its copies (a 10-minute Ogg file
+// leaves some 110 MB in the worker).
+
+export type NativeCodec = 'mp3' | 'flac' | 'ogg/vorbis';
+
+/** Planar channels, `frames` samples each (views valid only during the call), to be scaled by `gain`. */
+export type PcmSink = (channels: Float32Array[], frames: number, sampleRate: number, gain: number) => void;
+
+export interface BlockDecoder {
+  /** Decode the next block of the file into `sink`; returns the decoder's error messages. */
+  decode(data: Uint8Array, sink: PcmSink): Promise<string[]>;
+  /** Decode what the decoder still holds at the end of the file. */
+  flush(sink: PcmSink): Promise<string[]>;
+  free(): void;
+}
+
+/** An array the packages allocate in the WASM heap: its address and a view of it. */
+interface HeapArray<T> {
+  ptr: number;
+  len: number;
+  buf: T;
+}
+
+/** What mpg123-decoder's MPEGDecoder.decode() uses. */
+interface MpegInternals {
+  _common: {
+    wasm: {
+      mpeg_decoder_feed(decoder: number, input: number, length: number): number;
+      mpeg_decoder_read(decoder: number, output: number, length: number, decoded: number, rate: number, error: number): number;
+    };
+  };
+  _decoder: number;
+  _input: HeapArray<Uint8Array>;
+  _output: HeapArray<Float32Array>;
+  _samplesDecodedPtr: HeapArray<Uint32Array>;
+  _sampleRatePtr: HeapArray<Uint32Array>;
+  _errorStringPtr: HeapArray<Uint32Array>;
+  _getErrorMessage(status: number): string;
+}
+
+/** What @wasm-audio-decoders/flac's frame decoder (FLACDecoder._decoder) uses in decodeFrames(). */
+interface FlacInternals {
+  _common: {
+    wasm: {
+      HEAP: ArrayBuffer;
+      malloc(bytes: number): number;
+      free(ptr: number): void;
+      decode_frame(decoder: number, input: number, length: number): number;
+    };
+    codeToString(ptr: number): string;
+  };
+  _decoder: number;
+  _channels: HeapArray<Uint32Array>;
+  _sampleRate: HeapArray<Uint32Array>;
+  _bitsPerSample: HeapArray<Uint32Array>;
+  _samplesDecoded: HeapArray<Uint32Array>;
+  _outputBufferPtr: HeapArray<Uint32Array>;
+  _errorStringPtr: HeapArray<Uint32Array>;
+  _stateStringPtr: HeapArray<Uint32Array>;
+  _MAX_INPUT_SIZE: number;
+  decodeFrames(frames: Uint8Array[]): unknown;
+}
+
+/** mpg123's MPG123_NEED_MORE and MPG123_NEW_FORMAT. */
+const NEED_MORE = -10;
+const NEW_FORMAT = -11;
+
+async function mp3Decoder(): Promise<BlockDecoder> {
+  const { MPEGDecoder } = await import('mpg123-decoder');
+  const decoder = new MPEGDecoder({ enableGapless: true }); // trims the encoder delay and padding (LAME header)
+  await decoder.ready;
+  const m = decoder as unknown as MpegInternals;
+  const { _input: input, _output: output, _samplesDecodedPtr: decoded, _sampleRatePtr: rate } = m;
+  const { wasm } = m._common;
+  return {
+    async decode(data, sink) {
+      const errors: string[] = [];
+      for (let at = 0; at < data.length; at += input.len) {
+        const chunk = data.subarray(at, at + input.len);
+        input.buf.set(chunk);
+        let status = wasm.mpeg_decoder_feed(m._decoder, input.ptr, chunk.length);
+        while (status !== NEED_MORE) {
+          decoded.buf[0] = 0;
+          status = wasm.mpeg_decoder_read(m._decoder, output.ptr, output.len, decoded.ptr, rate.ptr, m._errorStringPtr.ptr);
+          const n = decoded.buf[0];
+          // Always two channels, one after the other (mono is duplicated).
+          if (n > 0) sink([output.buf.subarray(0, n), output.buf.subarray(n, 2 * n)], n, rate.buf[0], 1);
+          if (status !== 0 && status !== NEED_MORE && status !== NEW_FORMAT) errors.push(m._getErrorMessage(status));
+        }
+      }
+      return errors;
+    },
+    flush: async () => [],
+    free: () => decoder.free(),
+  };
+}
+
+/** One FLAC frame (from the package's parser) through libFLAC, as the package's decodeFrames() does. */
+function decodeFlacFrame(f: FlacInternals, frame: Uint8Array, sink: PcmSink, errors: string[]): void {
+  for (let at = 0; at < frame.length; at += f._MAX_INPUT_SIZE) {
+    const chunk = frame.subarray(at, at + f._MAX_INPUT_SIZE);
+    const { wasm, codeToString } = f._common;
+    const input = wasm.malloc(chunk.length); // libFLAC frees it once read
+    new Uint8Array(wasm.HEAP, input, chunk.length).set(chunk);
+    wasm.decode_frame(f._decoder, input, chunk.length);
+    const message = [];
+    if (f._errorStringPtr.buf[0]) message.push(`Error: ${codeToString(f._errorStringPtr.buf[0])}`);
+    if (f._stateStringPtr.buf[0]) message.push(`State: ${codeToString(f._stateStringPtr.buf[0])}`);
+    if (message.length > 0) errors.push(message.join('; '));
+    const n = f._samplesDecoded.buf[0];
+    const out = f._outputBufferPtr.buf[0];
+    if (n > 0) {
+      const planar = new Float32Array(wasm.HEAP, out, f._channels.buf[0] * n);
+      const channels = Array.from({ length: f._channels.buf[0] }, (_, c) => planar.subarray(c * n, (c + 1) * n));
+      // libFLAC's wrapper scales integers by 1 / (2^(bits-1) - 1); WAV readers, sox and ffmpeg use
+      // 1 / 2^(bits-1). Rescale so a FLAC and the WAV it came from give identical samples.
+      const bits = f._bitsPerSample.buf[0];
+      sink(channels, n, f._sampleRate.buf[0], bits ? (2 ** (bits - 1) - 1) / 2 ** (bits - 1) : 1);
+    }
+    wasm.free(out);
+    f._samplesDecoded.buf[0] = 0;
+  }
+}
+
+async function flacDecoder(): Promise<BlockDecoder> {
+  const { FLACDecoder } = await import('@wasm-audio-decoders/flac');
+  const decoder = new FLACDecoder();
+  await decoder.ready;
+  // The package still parses the frames; its frame decoder is replaced by one that decodes in place.
+  const frames = (decoder as unknown as { _decoder: FlacInternals })._decoder;
+  let sink: PcmSink = () => undefined;
+  let errors: string[] = [];
+  frames.decodeFrames = (data) => {
+    for (const frame of data) decodeFlacFrame(frames, frame, sink, errors);
+    return { channelData: [], samplesDecoded: 0, errors: [] };
+  };
+  const run = async (to: PcmSink, decode: () => Promise<unknown>) => {
+    sink = to;
+    errors = [];
+    await decode();
+    return errors;
+  };
+  return {
+    decode: (data, to) => run(to, () => decoder.decode(data)),
+    flush: (to) => run(to, () => decoder.flush()),
+    free: () => decoder.free(),
+  };
+}
+
+async function vorbisDecoder(): Promise<BlockDecoder> {
+  const { OggVorbisDecoder } = await import('@wasm-audio-decoders/ogg-vorbis');
+  const decoder = new OggVorbisDecoder();
+  await decoder.ready;
+  const hand = (block: Awaited<ReturnType<typeof decoder.decode>>, sink: PcmSink) => {
+    if (block.samplesDecoded > 0) sink(block.channelData, block.samplesDecoded, block.sampleRate, 1);
+    return block.errors.map((e) => e.message);
+  };
+  return {
+    decode: async (data, sink) => hand(await decoder.decode(data), sink),
+    flush: async (sink) => hand(await decoder.flush(), sink),
+    free: () => decoder.free(),
+  };
+}
+
+export function createDecoder(codec: NativeCodec): Promise<BlockDecoder> {
+  return codec === 'mp3' ? mp3Decoder() : codec === 'flac' ? flacDecoder() : vorbisDecoder();
+}
