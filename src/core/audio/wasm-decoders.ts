@@ -8,9 +8,9 @@
 // minutes of 44.1 kHz stereo). V8 frees them only at its next scavenge, 35-40 MB of them piled up in
 // between, and glibc kept those pages in the audio worker's malloc arena while the song was scored.
 // Neither package can write its output in place, so this drives their internals the way their decode()
-// does (mpg123-decoder 1.0.3, @wasm-audio-decoders/flac 0.2.11; the decode tests fail if a release
-// renames them). Ogg Vorbis still uses the package's decode() and its copies (a 10-minute Ogg file
-// leaves some 110 MB in the worker).
+// does (mpg123-decoder 1.0.3, @wasm-audio-decoders/flac 0.2.11: package.json pins them exactly, and the
+// decode tests fail if a release renames them). Ogg Vorbis still uses the package's decode() and its
+// copies (a 10-minute Ogg file leaves some 110 MB in the worker).
 
 export type NativeCodec = 'mp3' | 'flac' | 'ogg/vorbis';
 
