@@ -1,7 +1,7 @@
 // Pull-style reads, so container parsers can ask for "the next n bytes" without holding the whole file:
 // over a stream of Buffers (ffmpeg's stdout), or a file read in place.
 
-import type { FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 
 /** What a container parser reads from. */
 export interface ByteSource {
@@ -87,6 +87,16 @@ export class FileByteReader implements ByteSource {
   position = 0;
 
   constructor(private readonly handle: FileHandle, private readonly size: number) {}
+
+  static async open(file: string): Promise<FileByteReader> {
+    const handle = await open(file, 'r');
+    try {
+      return new FileByteReader(handle, (await handle.stat()).size);
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+  }
 
   async read(n: number): Promise<Buffer> {
     if (this.block.length < n) this.block = Buffer.allocUnsafe(n);

@@ -70,7 +70,7 @@ export async function decodeFile(request: DecodeRequest): Promise<DecodedAudio> 
     const base = { bitrate: facts.bitrate, tags: facts.tags };
 
     if (container === 'wav') {
-      const reader = new FileByteReader(await open(file, 'r'), size);
+      const reader = await FileByteReader.open(file);
       try {
         const wav = await decodeWav(reader, { file, fileSize: size, toRate, maxDurationSeconds });
         const { format } = wav;
@@ -98,7 +98,7 @@ export async function decodeFile(request: DecodeRequest): Promise<DecodedAudio> 
 
     const codec = NATIVE[container];
     if (codec) {
-      const reader = new FileByteReader(await open(file, 'r'), size);
+      const reader = await FileByteReader.open(file);
       let decoded;
       try {
         await reader.skip(dataStart);

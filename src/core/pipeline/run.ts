@@ -89,7 +89,7 @@ async function sourceFeatures(
   const jobs = plan.streams.map((stream) => {
     const source = plan.sources.find((s) => s.id === stream.source)!;
     const scale = plan.scales.find((s) => s.id === stream.scale)!;
-    return { stream, source, windows: scaleWindows(samples.length, scale, plan.sampleRate) };
+    return { stream, source, wholeSong: scale.kind === 'track', windows: scaleWindows(samples.length, scale, plan.sampleRate) };
   });
   const empty = jobs.find((j) => j.windows.length === 0);
   if (empty) {
@@ -106,7 +106,7 @@ async function sourceFeatures(
   // 25 MB less peak RSS than all frames stages, then every stream in the manifest's order).
   const hop = Math.round(plan.sampleRate / plan.frameRate);
   const songFrames = new Map<string, Float32Array>();
-  const order = [...jobs].sort((a, b) => plan.sources.indexOf(a.source) - plan.sources.indexOf(b.source) || a.windows.length - b.windows.length);
+  const order = [...jobs].sort((a, b) => plan.sources.indexOf(a.source) - plan.sources.indexOf(b.source) || Number(b.wholeSong) - Number(a.wholeSong));
   const streams: StreamFeatures[] = [];
   for (const job of order) {
     const { stream, source, windows } = job;
