@@ -130,6 +130,18 @@ describe('loadAudio decodes', { skip }, () => {
     assert.match(ogg.info.decoder, /ogg-vorbis/);
   });
 
+  test('Ogg Vorbis read in several blocks: the samples ffmpeg decodes from the same file', async () => {
+    // Noise on the left and a tone on the right, 20 s at -q 8: the decoder gets the file in several 64 KB
+    // blocks, and the last call trims the stream to its end-of-stream page's granule position.
+    run('sox', ['-n', '-r', String(RATE), '-c', '2', file('long.wav'), 'synth', '20', 'pinknoise', 'sine', '440', 'vol', '0.5']);
+    run('ffmpeg', ['-v', 'error', '-y', '-i', file('long.wav'), '-c:a', 'libvorbis', '-q:a', '8', file('long.ogg')]);
+    assert.ok(readFileSync(file('long.ogg')).length > 4 * 65536, 'the file spans several read blocks');
+    const ogg = await loadAudio(file('long.ogg'), { sampleRate: RATE });
+    const ffmpeg = downmix(f32(run('ffmpeg', ['-v', 'error', '-i', file('long.ogg'), '-f', 'f32le', '-'])), 2);
+    assert.equal(ogg.samples.length, RATE * 20);
+    assertClose(ogg.samples, ffmpeg, 1e-5, 'ogg vs ffmpeg');
+  });
+
   test('formats without a built-in decoder go through ffmpeg: AAC (m4a), Opus, AIFF', async () => {
     run('ffmpeg', ['-v', 'error', '-y', '-i', file('s16.wav'), '-c:a', 'aac', '-b:a', '192k', file('song.m4a')]);
     run('ffmpeg', ['-v', 'error', '-y', '-i', file('s16.wav'), '-c:a', 'libopus', '-b:a', '128k', file('song.opus')]);

@@ -2,15 +2,14 @@
 // and hand what it holds to a callback, as planar channels valid only during the call. The packages are
 // ESM-only: dynamic import.
 //
-// MP3 and FLAC hand over views of the decoder's WASM heap (a fixed-size memory, so views stay valid)
-// rather than the packages' decode() results: those copy each mpg123 read or FLAC frame into fresh
+// Each decoder hands over views of its WASM heap (a fixed-size memory, so views stay valid) rather than
+// the package's decode() result: those copy each mpg123 read, FLAC frame or Vorbis packet into fresh
 // Float32Arrays, then concatenate them per call, twice the song's decoded PCM in all (420 MB for 10
 // minutes of 44.1 kHz stereo). V8 frees them only at its next scavenge, 35-40 MB of them piled up in
 // between, and glibc kept those pages in the audio worker's malloc arena while the song was scored.
-// Neither package can write its output in place, so this drives their internals the way their decode()
-// does (mpg123-decoder 1.0.3, @wasm-audio-decoders/flac 0.2.11: package.json pins them exactly, and the
-// decode tests fail if a release renames them). Ogg Vorbis still uses the package's decode() and its
-// copies (a 10-minute Ogg file leaves some 110 MB in the worker).
+// None of the packages can write its output in place, so this drives their internals the way their
+// decode() does (mpg123-decoder 1.0.3, @wasm-audio-decoders/flac 0.2.11, @wasm-audio-decoders/ogg-vorbis
+// 0.1.20: package.json pins them exactly, and the decode tests fail if a release renames them).
 
 export type NativeCodec = 'mp3' | 'flac' | 'ogg/vorbis';
 
@@ -158,17 +157,104 @@ async function flacDecoder(): Promise<BlockDecoder> {
   };
 }
 
+/** What @wasm-audio-decoders/ogg-vorbis's OggVorbisDecoder uses in decodeOggPages(). */
+interface VorbisInternals {
+  _vorbisSetupInProgress: boolean;
+  _totalSamplesDecoded: number;
+  _decoder: {
+    _common: {
+      wasm: { HEAP: ArrayBuffer; decode_packets(decoder: number): void };
+      codeToString(ptr: number): string;
+    };
+    _decoder: number;
+    _input: HeapArray<Uint8Array>;
+    _inputLen: HeapArray<Uint32Array>;
+    _outputBufferPtr: HeapArray<Uint32Array>;
+    _channels: HeapArray<Uint32Array>;
+    _sampleRate: HeapArray<Uint32Array>;
+    _samplesDecoded: HeapArray<Uint32Array>;
+    _errors: HeapArray<Uint32Array>;
+    _errorsLength: HeapArray<Int32Array>;
+    sendSetupHeader(data: Uint8Array): void;
+    initDsp(): void;
+  };
+  decodeOggPages(pages: OggPage[]): Promise<unknown>;
+}
+
+/** An Ogg page from the package's parser (codec-parser), with its Vorbis packets. */
+interface OggPage {
+  data: Uint8Array;
+  codecFrames: { data: Uint8Array; header: { vorbisSetup: Uint8Array } }[];
+  isLastPage: boolean;
+  /** Samples in the stream up to the end of this page (its granule position, on the last page). */
+  totalSamples: number;
+}
+
+/**
+ * The package's decodeOggPages(), each packet handed to `sink` as views of the heap instead of being
+ * copied and the copies concatenated. The package trims the samples of the call that ends the stream
+ * beyond its last page's granule position; knowing that page before decoding, this stops handing samples
+ * over at the same point.
+ */
+function decodeVorbisPages(v: VorbisInternals, pages: OggPage[], sink: PcmSink, errors: string[]): void {
+  const d = v._decoder;
+  const packets: Uint8Array[] = [];
+  for (const page of pages) {
+    if (v._vorbisSetupInProgress) {
+      if (page.data[0] === 1) d.sendSetupHeader(page.data);
+      if (page.codecFrames.length) {
+        // the comment header is skipped, as the package does
+        d.sendSetupHeader(page.codecFrames[0].header.vorbisSetup);
+        d.initDsp();
+        v._vorbisSetupInProgress = false;
+      }
+    }
+    for (const frame of page.codecFrames) packets.push(frame.data);
+  }
+  const last = pages.at(-1);
+  let allowed = last?.isLastPage ? Math.max(0, last.totalSamples - v._totalSamplesDecoded) : Infinity;
+  let decoded = 0;
+  const { wasm, codeToString } = d._common;
+  for (const packet of packets) {
+    d._input.buf.set(packet);
+    d._inputLen.buf[0] = packet.length;
+    wasm.decode_packets(d._decoder);
+    const n = d._samplesDecoded.buf[0];
+    decoded += n;
+    const take = Math.min(n, allowed);
+    if (take > 0) {
+      const pointers = new Uint32Array(wasm.HEAP, d._outputBufferPtr.buf[0], d._channels.buf[0]);
+      const channels = Array.from(pointers, (ptr) => new Float32Array(wasm.HEAP, ptr, take));
+      sink(channels, take, d._sampleRate.buf[0], 1);
+      allowed -= take;
+    }
+    for (let i = 0; i < d._errorsLength.buf[0]; i += 2) {
+      errors.push(`${codeToString(d._errors.buf[i])} vorbis_synthesis${codeToString(d._errors.buf[i + 1])}`);
+    }
+    d._errorsLength.buf[0] = 0;
+  }
+  const total = v._totalSamplesDecoded + decoded;
+  v._totalSamplesDecoded = last?.isLastPage ? Math.min(total, last.totalSamples) : total;
+}
+
 async function vorbisDecoder(): Promise<BlockDecoder> {
   const { OggVorbisDecoder } = await import('@wasm-audio-decoders/ogg-vorbis');
   const decoder = new OggVorbisDecoder();
   await decoder.ready;
-  const hand = (block: Awaited<ReturnType<typeof decoder.decode>>, sink: PcmSink) => {
-    if (block.samplesDecoded > 0) sink(block.channelData, block.samplesDecoded, block.sampleRate, 1);
-    return block.errors.map((e) => e.message);
+  // The package still parses the pages (and resets itself on flush); the pages are decoded in place.
+  const v = decoder as unknown as VorbisInternals;
+  let sink: PcmSink = () => undefined;
+  let errors: string[] = [];
+  v.decodeOggPages = async (pages) => decodeVorbisPages(v, pages, sink, errors);
+  const run = async (to: PcmSink, decode: () => Promise<unknown>) => {
+    sink = to;
+    errors = [];
+    await decode();
+    return errors;
   };
   return {
-    decode: async (data, sink) => hand(await decoder.decode(data), sink),
-    flush: async (sink) => hand(await decoder.flush(), sink),
+    decode: (data, to) => run(to, () => decoder.decode(data)),
+    flush: (to) => run(to, () => decoder.flush()),
     free: () => decoder.free(),
   };
 }
