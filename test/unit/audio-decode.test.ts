@@ -3,9 +3,11 @@
 
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { disposeAudioWorkers, loadAudio, readAudioInfo } from '../../src/core/audio';
+import { checkOggEnd } from '../../src/core/audio/codecs';
 import { resample } from '../../src/core/audio/resample';
 import { HAVE_FFMPEG, HAVE_SOX, bytesOf, correlation, downmix, f32, run } from './audio-helpers';
 import { tempDir } from './engine-helpers';
@@ -140,6 +142,13 @@ describe('loadAudio decodes', { skip }, () => {
     const ffmpeg = downmix(f32(run('ffmpeg', ['-v', 'error', '-i', file('long.ogg'), '-f', 'f32le', '-'])), 2);
     assert.equal(ogg.samples.length, RATE * 20);
     assertClose(ogg.samples, ffmpeg, 1e-5, 'ogg vs ffmpeg');
+    // Its end-of-stream page's granule position, which sizes the output, is the stream's length.
+    const handle = await open(file('long.ogg'), 'r');
+    try {
+      assert.equal(await checkOggEnd(handle, (await handle.stat()).size, file('long.ogg')), RATE * 20);
+    } finally {
+      await handle.close();
+    }
   });
 
   test('formats without a built-in decoder go through ffmpeg: AAC (m4a), Opus, AIFF', async () => {

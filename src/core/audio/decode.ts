@@ -37,7 +37,7 @@ const FFMPEG_NAMES: Partial<Record<Container, string>> = {
 };
 
 /** The file's container, from its first bytes (after an ID3v2 tag, which MP3 and FLAC files may carry). */
-async function sniffFile(file: string, size: number): Promise<{ container: Container; dataStart: number }> {
+async function sniffFile(file: string, size: number): Promise<{ container: Container; dataStart: number; oggFrames?: number }> {
   const handle = await open(file, 'r');
   try {
     const head = Buffer.alloc(Math.min(size, SNIFF_BYTES));
@@ -49,8 +49,8 @@ async function sniffFile(file: string, size: number): Promise<{ container: Conta
       await handle.read(body, 0, body.length, dataStart);
     }
     const container = sniffContainer(body);
-    if (container === 'ogg/vorbis') await checkOggEnd(handle, size, file);
-    return { container, dataStart };
+    const oggFrames = container === 'ogg/vorbis' ? await checkOggEnd(handle, size, file) : undefined;
+    return { container, dataStart, oggFrames };
   } finally {
     await handle.close();
   }
@@ -60,7 +60,7 @@ export async function decodeFile(request: DecodeRequest): Promise<DecodedAudio> 
   const { file, sampleRate: toRate, maxDurationSeconds } = request;
   try {
     const size = await checkRegularFile(file);
-    const { container, dataStart } = await sniffFile(file, size);
+    const { container, dataStart, oggFrames } = await sniffFile(file, size);
     // Container facts give tags, bitrate and the declared duration; decoding does not depend on them.
     const facts: ContainerFacts = await readContainerFacts(file).catch(() => ({ tags: {} }));
     const declared = facts.durationSeconds;
@@ -102,7 +102,8 @@ export async function decodeFile(request: DecodeRequest): Promise<DecodedAudio> 
       let decoded;
       try {
         await reader.skip(dataStart);
-        decoded = await decodeWithCodec(codec, reader, { file, toRate, maxDurationSeconds, declaredSeconds: declared });
+        const options = { file, toRate, maxDurationSeconds, declaredSeconds: declared, expectedFrames: oggFrames };
+        decoded = await decodeWithCodec(codec, reader, options);
       } finally {
         await reader.close();
       }
