@@ -1,8 +1,7 @@
-// Audio in: decode any supported file to mono samples at a model's rate, and read its metadata.
+// Audio in: decode any supported file to mono samples at a model's rate, with its metadata.
 
 export { loadAudio, disposeAudioWorkers, DEFAULT_MAX_DURATION_SECONDS } from './load';
 export type { LoadAudioOptions, LoadedAudio } from './load';
-export { readAudioInfo } from './metadata';
 export { resample } from './resample';
 
 /**

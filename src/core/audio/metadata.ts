@@ -5,7 +5,6 @@
 import { stat } from 'node:fs/promises';
 import type { IAudioMetadata } from 'music-metadata' with { 'resolution-mode': 'import' };
 import { HearError, asHearError } from '../errors';
-import type { AudioInfo } from '../types';
 
 export interface ContainerFacts {
   /** Seconds the container declares (not necessarily what decodes). */
@@ -70,33 +69,4 @@ export async function checkRegularFile(file: string): Promise<number> {
   if (!info.isFile()) throw new HearError('NOT_A_FILE', 'is not a regular file', file);
   if (info.size === 0) throw new HearError('EMPTY', 'file is empty (0 bytes)', file);
   return info.size;
-}
-
-/**
- * Metadata only, cheap (no decoding): durationSeconds is what the container declares, which for MP3
- * includes the encoder delay; loadAudio's info has the decoded duration.
- */
-export async function readAudioInfo(file: string): Promise<AudioInfo> {
-  await checkRegularFile(file);
-  let facts: ContainerFacts;
-  try {
-    facts = await readContainerFacts(file);
-  } catch (err) {
-    const cause = err instanceof Error ? err.message : String(err);
-    const code = (err as NodeJS.ErrnoException).code ? asHearError(err, file).code : 'UNSUPPORTED_FORMAT';
-    throw new HearError(code, `cannot read its audio metadata: ${cause}`, file, { cause: err });
-  }
-  if (!facts.sampleRate || !facts.durationSeconds) {
-    throw new HearError('UNSUPPORTED_FORMAT', 'no audio stream found in its metadata', file);
-  }
-  return {
-    durationSeconds: facts.durationSeconds,
-    format: facts.format ?? 'unknown',
-    sampleRate: facts.sampleRate,
-    channels: facts.channels ?? 0,
-    bitrate: facts.bitrate,
-    bitsPerSample: facts.bitsPerSample,
-    tags: facts.tags,
-    decoder: 'metadata only (music-metadata)',
-  };
 }
