@@ -8,6 +8,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { disposeAudioWorkers, loadAudio, type LoadAudioOptions } from '../../src/core/audio';
+import { readContainerFacts } from '../../src/core/audio/metadata';
 import { HearError, type HearErrorCode } from '../../src/core/errors';
 import { HAVE_FFMPEG, HAVE_SOX, dB, fitTone, run, wavFile } from './audio-helpers';
 import { tempDir } from './engine-helpers';
@@ -49,6 +50,19 @@ function pcm16(samples: number[] | Float64Array): Buffer {
   const out = Buffer.alloc(samples.length * 2);
   samples.forEach((v, i) => out.writeInt16LE(Math.round(v * 32767), i * 2));
   return out;
+}
+
+/** An Ogg file's pages, each whole (header, segment table, body). */
+function oggPages(bytes: Buffer): Buffer[] {
+  const pages: Buffer[] = [];
+  for (let at = 0; at < bytes.length; ) {
+    const segments = bytes[at + 26];
+    let end = at + 27 + segments;
+    for (let i = 0; i < segments; i++) end += bytes[at + 27 + i];
+    pages.push(bytes.subarray(at, end));
+    at = end;
+  }
+  return pages;
 }
 
 const tone = (frequency: number, rate: number, seconds: number, channels = 1) =>
@@ -138,6 +152,15 @@ describe('bad input', () => {
     assert.match(error.message, /silent: nothing to score/);
   });
 
+  test('two hours of Ogg Vorbis (its length only in its last page) -> TOO_LARGE before decoding', { skip: needTools }, async () => {
+    // A minute of 8 kHz silence, looped by stream copy (no encoding, well under a second).
+    run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'anullsrc=r=8000:cl=mono', '-t', '60', '-c:a', 'libvorbis', '-q:a', '-1', file('minute.ogg')]);
+    run('ffmpeg', ['-v', 'error', '-y', '-stream_loop', '119', '-i', file('minute.ogg'), '-c', 'copy', file('two-hours.ogg')]);
+    // The length before decoding ("120.0 minutes"), not the limit reached while decoding.
+    const error = await refuses('two-hours.ogg', 'TOO_LARGE');
+    assert.match(error.message, /: 120\.0 minutes of audio, longer than the 3600 s limit$/);
+  });
+
   test('a duration limit applies to every format (TOO_LARGE)', { skip: needTools }, async () => {
     run('sox', ['-n', '-r', '8000', '-c', '1', file('ten-seconds.flac'), 'synth', '10', 'sine', '440']);
     await refuses('ten-seconds.flac', 'TOO_LARGE', { maxDurationSeconds: 5 });
@@ -195,6 +218,18 @@ describe('bad input', () => {
       run('ffmpeg', ['-v', 'error', '-y', '-i', file('song.wav'), '-c:a', 'libvorbis', file('song.ogg')]);
       cut('song.ogg', 'cut.ogg', 0.6);
       await refuses('cut.ogg', 'TRUNCATED');
+    });
+    test('Ogg Vorbis of 30 s (no length in its metadata) with its middle pages lost -> TRUNCATED', async () => {
+      run('sox', ['-n', '-r', '44100', '-c', '2', file('long.wav'), 'synth', '30', 'sine', '440', 'sine', '660']);
+      run('ffmpeg', ['-v', 'error', '-y', '-i', file('long.wav'), '-c:a', 'libvorbis', file('long.ogg')]);
+      assert.equal((await readContainerFacts(file('long.ogg'))).durationSeconds, undefined, 'music-metadata declares no length');
+      assert.equal((await loadAudio(file('long.ogg'), { sampleRate: 24000 })).samples.length, 24000 * 30);
+      // Whole pages out, so the file still ends with its end-of-stream page.
+      const pages = oggPages(readFileSync(file('long.ogg')));
+      const keep = [...pages.slice(0, Math.round(pages.length * 0.2)), ...pages.slice(Math.round(pages.length * 0.8))];
+      writeFileSync(file('middle-lost.ogg'), Buffer.concat(keep));
+      const error = await refuses('middle-lost.ogg', 'TRUNCATED');
+      assert.match(error.message, /of the 30\.00 s its header declares$/);
     });
   });
 

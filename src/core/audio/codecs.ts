@@ -20,8 +20,6 @@ export interface CodecDecodeOptions {
   toRate: number;
   maxDurationSeconds: number;
   declaredSeconds?: number;
-  /** Frames the stream says it holds where no length is declared (see checkOggEnd): sizes the output only. */
-  expectedFrames?: number;
 }
 
 export interface DecodedCodec {
@@ -46,7 +44,7 @@ export async function decodeWithCodec(codec: NativeCodec, source: ByteSource, op
         fromRate: sampleRate,
         toRate: options.toRate,
         maxDurationSeconds: options.maxDurationSeconds,
-        expectedFrames: options.declaredSeconds ? Math.ceil(options.declaredSeconds * sampleRate) : options.expectedFrames,
+        expectedFrames: options.declaredSeconds ? Math.ceil(options.declaredSeconds * sampleRate) : undefined,
       });
     } else if (sampleRate !== sink.sampleRate) {
       throw new HearError('UNSUPPORTED_FORMAT', `sample rate changes mid-stream (${sink.sampleRate} Hz, then ${sampleRate} Hz)`, file);
@@ -89,10 +87,7 @@ export function checkDecodedLength(decodedSeconds: number, declaredSeconds: numb
 
 /**
  * Refuse an Ogg file whose last page is cut off or is not marked end-of-stream. Returns that page's granule
- * position (for Vorbis, the stream's length in samples) when it has one, to size the output: music-metadata
- * declares no length for most Ogg files (none of 20 s or more, here), and the output, then sized for a
- * minute, grew by half six times and was copied to its length at the end (10 minutes at 24 kHz: 240 MB of
- * arrays for 58 MB of samples, up to 123 MB of them at once).
+ * position when it has one: for Vorbis, the stream's length in samples at its own rate.
  */
 export async function checkOggEnd(handle: FileHandle, size: number, file: string): Promise<number | undefined> {
   const length = Math.min(size, 1 << 16);

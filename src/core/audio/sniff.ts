@@ -74,6 +74,12 @@ function looksLikeMp3(b: Buffer): boolean {
   return false;
 }
 
+/** The sample rate in the identification header of an Ogg Vorbis stream whose first page starts `head`. */
+export function vorbisSampleRate(head: Buffer): number | undefined {
+  const at = 27 + head[26] + 12; // the packet: 0x01, "vorbis", version (4 bytes), channels (1), rate (4)
+  return at + 4 <= head.length ? head.readUInt32LE(at) || undefined : undefined;
+}
+
 /** The container of a file whose (post-ID3) start is `head`. */
 export function sniffContainer(head: Buffer): Container {
   const tag = (start: number, end: number) => head.toString('latin1', start, end);
