@@ -105,6 +105,33 @@ async function mp3Decoder(): Promise<BlockDecoder> {
   };
 }
 
+/** What FLAC and Vorbis decoding redirect: a package decoder whose decode() and flush() parse the stream. */
+interface PackageDecoder {
+  decode(data: Uint8Array): Promise<unknown>;
+  flush(): Promise<unknown>;
+  free(): void;
+}
+
+/**
+ * A package decoder, run as a BlockDecoder whose output goes to each call's sink. `install` replaces the
+ * package's decoding step with one that writes to `call()`: the sink and error list of the decode() or
+ * flush() under way (the package calls that step from inside them).
+ */
+function redirected(decoder: PackageDecoder, install: (call: () => { sink: PcmSink; errors: string[] }) => void): BlockDecoder {
+  let current = { sink: (() => undefined) as PcmSink, errors: [] as string[] };
+  install(() => current);
+  const run = async (sink: PcmSink, decode: () => Promise<unknown>) => {
+    current = { sink, errors: [] };
+    await decode();
+    return current.errors;
+  };
+  return {
+    decode: (data, sink) => run(sink, () => decoder.decode(data)),
+    flush: (sink) => run(sink, () => decoder.flush()),
+    free: () => decoder.free(),
+  };
+}
+
 /** One FLAC frame (from the package's parser) through libFLAC, as the package's decodeFrames() does. */
 function decodeFlacFrame(f: FlacInternals, frame: Uint8Array, sink: PcmSink, errors: string[]): void {
   for (let at = 0; at < frame.length; at += f._MAX_INPUT_SIZE) {
@@ -138,23 +165,12 @@ async function flacDecoder(): Promise<BlockDecoder> {
   await decoder.ready;
   // The package still parses the frames; its frame decoder is replaced by one that decodes in place.
   const frames = (decoder as unknown as { _decoder: FlacInternals })._decoder;
-  let sink: PcmSink = () => undefined;
-  let errors: string[] = [];
-  frames.decodeFrames = (data) => {
-    for (const frame of data) decodeFlacFrame(frames, frame, sink, errors);
-    return { channelData: [], samplesDecoded: 0, errors: [] };
-  };
-  const run = async (to: PcmSink, decode: () => Promise<unknown>) => {
-    sink = to;
-    errors = [];
-    await decode();
-    return errors;
-  };
-  return {
-    decode: (data, to) => run(to, () => decoder.decode(data)),
-    flush: (to) => run(to, () => decoder.flush()),
-    free: () => decoder.free(),
-  };
+  return redirected(decoder, (call) => {
+    frames.decodeFrames = (data) => {
+      for (const frame of data) decodeFlacFrame(frames, frame, call().sink, call().errors);
+      return { channelData: [], samplesDecoded: 0, errors: [] };
+    };
+  });
 }
 
 /** What @wasm-audio-decoders/ogg-vorbis's OggVorbisDecoder uses in decodeOggPages(). */
@@ -243,20 +259,9 @@ async function vorbisDecoder(): Promise<BlockDecoder> {
   await decoder.ready;
   // The package still parses the pages (and resets itself on flush); the pages are decoded in place.
   const v = decoder as unknown as VorbisInternals;
-  let sink: PcmSink = () => undefined;
-  let errors: string[] = [];
-  v.decodeOggPages = async (pages) => decodeVorbisPages(v, pages, sink, errors);
-  const run = async (to: PcmSink, decode: () => Promise<unknown>) => {
-    sink = to;
-    errors = [];
-    await decode();
-    return errors;
-  };
-  return {
-    decode: (data, to) => run(to, () => decoder.decode(data)),
-    flush: (to) => run(to, () => decoder.flush()),
-    free: () => decoder.free(),
-  };
+  return redirected(decoder, (call) => {
+    v.decodeOggPages = async (pages) => decodeVorbisPages(v, pages, call().sink, call().errors);
+  });
 }
 
 export function createDecoder(codec: NativeCodec): Promise<BlockDecoder> {
