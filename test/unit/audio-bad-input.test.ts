@@ -161,6 +161,17 @@ describe('bad input', () => {
     assert.match(error.message, /: 120\.0 minutes of audio, longer than the 3600 s limit$/);
   });
 
+  test('Ogg Vorbis with bytes overwritten mid-stream -> the decoder\'s error, in words', { skip: needTools }, async () => {
+    run('sox', ['-n', '-r', '44100', '-c', '2', file('tones.wav'), 'synth', '20', 'sine', '440', 'sine', '660']);
+    run('ffmpeg', ['-v', 'error', '-y', '-i', file('tones.wav'), '-c:a', 'libvorbis', file('tones.ogg')]);
+    const bytes = readFileSync(file('tones.ogg'));
+    noiseBytes(4000, 7).copy(bytes, Math.floor(bytes.length / 3));
+    writeFileSync(file('overwritten.ogg'), bytes);
+    const error = await refuses('overwritten.ogg', ['TRUNCATED', 'CORRUPT']);
+    // Not the package's own " vorbis_synthesisOV_ENOTAUDIO" run together
+    assert.match(error.message, /error\(s\), first: vorbis_synthesis: OV_E[A-Z]+ \w/);
+  });
+
   test('a duration limit applies to every format (TOO_LARGE)', { skip: needTools }, async () => {
     run('sox', ['-n', '-r', '8000', '-c', '1', file('ten-seconds.flac'), 'synth', '10', 'sine', '440']);
     await refuses('ten-seconds.flac', 'TOO_LARGE', { maxDurationSeconds: 5 });

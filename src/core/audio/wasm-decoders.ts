@@ -244,8 +244,11 @@ function decodeVorbisPages(v: VorbisInternals, pages: OggPage[], sink: PcmSink, 
       sink(channels, take, d._sampleRate.buf[0], 1);
       allowed -= take;
     }
+    // Each error is two strings, often the first empty; the package joins them as " vorbis_synthesisOV_E...",
+    // which reads as garbage in a user's error message.
     for (let i = 0; i < d._errorsLength.buf[0]; i += 2) {
-      errors.push(`${codeToString(d._errors.buf[i])} vorbis_synthesis${codeToString(d._errors.buf[i + 1])}`);
+      const parts = [d._errors.buf[i], d._errors.buf[i + 1]].map((code) => codeToString(code).trim()).filter(Boolean);
+      errors.push(`vorbis_synthesis: ${parts.join(' ').replace(/\.$/, '')}`);
     }
     d._errorsLength.buf[0] = 0;
   }
