@@ -244,7 +244,7 @@ function decodeVorbisPages(v: VorbisInternals, pages: OggPage[], sink: PcmSink, 
       sink(channels, take, d._sampleRate.buf[0], 1);
       allowed -= take;
     }
-    // Each error is two strings, often the first empty; the package joins them as " vorbis_synthesisOV_E...",
+    // Each error is two strings, either of which may be empty; the package joins them as " vorbis_synthesisOV_E...",
     // which reads as garbage in a user's error message.
     for (let i = 0; i < d._errorsLength.buf[0]; i += 2) {
       const parts = [d._errors.buf[i], d._errors.buf[i + 1]].map((code) => codeToString(code).trim()).filter(Boolean);
