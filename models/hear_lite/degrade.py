@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import signal
 
-from .audio import codec_roundtrip, sox_effect
+from .audio import mp3_roundtrip, sox_effect
 
 
 def _rms(x: np.ndarray) -> float:
@@ -289,7 +289,7 @@ def low_bitrate(audio, sr, severity, rng):
     if severity <= 0:
         return audio.copy()
     rate = MP3_BITRATES[int(round(severity * (len(MP3_BITRATES) - 1)))]
-    return codec_roundtrip(audio, sr, "mp3", rate)
+    return mp3_roundtrip(audio, sr, rate)
 
 
 def band_limit(audio, sr, severity, rng):

@@ -82,3 +82,14 @@ def test_sample_examples_starts_clean_and_draws_listed_families():
     examples = targets.sample_examples(np.random.default_rng(0), 6)
     assert examples[0] == (targets.CLEAN, 0.0) and len(examples) == 7
     assert all(name in targets.BY_NAME and s in targets.SEVERITIES for name, s in examples[1:])
+
+
+def test_low_bitrate_keeps_the_song_in_place():
+    """The MP3 copy is the codec's damage alone: same length, no shift (LAME's 1,105-sample delay dropped)."""
+    copy = degraded(SONG, "low_bitrate", 0.25)  # 64 kbps
+    assert len(copy) == len(SONG)
+    middle = slice(4 * RATE, 20 * RATE)
+    lag = max(range(-2000, 2001), key=lambda k: float(np.dot(SONG[middle], copy[4 * RATE + k: 20 * RATE + k])))
+    assert lag == 0
+    snr_db = 10 * np.log10(np.sum(SONG ** 2) / np.sum((copy - SONG) ** 2))
+    assert snr_db > 15
