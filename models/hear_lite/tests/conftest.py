@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy import signal
 
 RATE = 24000
 
@@ -19,6 +20,12 @@ def peak_frequency(x: np.ndarray, sr: int) -> float:
     k = int(np.argmax(spec))
     a, b, c = np.log(spec[k - 1: k + 2])
     return (k + 0.5 * (a - c) / (a - 2 * b + c)) * sr / (16 * n)
+
+
+def best_lag(x: np.ndarray, y: np.ndarray, max_lag: int) -> int:
+    """Samples by which y lags x: the peak of their cross-correlation within +-max_lag."""
+    corr = signal.correlate(y, x, mode="full", method="fft")[len(x) - 1 - max_lag: len(x) + max_lag]
+    return int(np.argmax(corr)) - max_lag
 
 
 def rms_db(x: np.ndarray) -> float:
